@@ -1,0 +1,86 @@
+import yargs from 'yargs';
+import { resolve } from 'node:path';
+import { MigrationError } from '../runtime/migrations.ts';
+import { UserError } from './errors.ts';
+import { runGenerate } from './generate-command.ts';
+import { runMigrate } from './migrate-command.ts';
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/**
+ * The `gen` command line. Returns the exit code: 0 ok, 1 check failed or a
+ * problem the user can fix, 2 an internal error.
+ */
+export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+  let verbose = argv.includes('--verbose');
+  let code = 0;
+  const run = (task: () => Promise<number>) => async () => {
+    code = await task();
+  };
+  const parser = yargs([...argv])
+    .scriptName('gen')
+    .usage('$0 [command] [options]')
+    .option('root', { type: 'string', default: '.', describe: 'Project directory holding model/ and generated/' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces of internal errors' })
+    .command(
+      '$0',
+      'Generate generated/ from model/ (migrations, schema.md)',
+      (y) => y.option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 naming each stale, missing or extra file and any model change not captured in a migration' }),
+      (a) => run(() => runGenerate({ root: resolve(a.root), check: a.check, ...io }))(),
+    )
+    .command(
+      'migrate <action>',
+      'Apply, revert or list migrations (DATABASE_URL, else embedded PGlite in .data/)',
+      (y) =>
+        y
+          .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true, describe: 'up: apply pending; down: revert the newest; status: list' })
+          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
+          .option('data-dir', { type: 'string', describe: 'PGlite data directory', defaultDescription: '<root>/.data' })
+          .option('steps', { type: 'number', describe: 'down: how many migrations to revert (default 1)' })
+          .option('to', { type: 'number', describe: 'up: apply up to this version; down: revert down to this version (0 = all)' }),
+      (a) =>
+        run(() =>
+          runMigrate({
+            root: resolve(a.root),
+            action: a.action,
+            databaseUrl: a['database-url'] || undefined,
+            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            steps: a.steps,
+            to: a.to,
+            out: io.out,
+          }),
+        )(),
+    )
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UserError(`${msg}; see \`gen --help\``);
+    });
+  try {
+    const parsed = await parser.parseAsync();
+    verbose = Boolean(parsed.verbose);
+    return code;
+  } catch (err) {
+    return report(err, verbose, io);
+  }
+}
+
+function report(err: unknown, verbose: boolean, io: Io): number {
+  if (err instanceof UserError || err instanceof MigrationError) {
+    io.err(`error: ${err.message}`);
+    if (verbose && err.stack) io.err(err.stack);
+    return 1;
+  }
+  const e = err as Error;
+  io.err(`internal error: ${e?.message ?? String(err)}${verbose ? '' : ' (run with --verbose for the stack trace, and report it)'}`);
+  if (verbose && e?.stack) io.err(e.stack);
+  return 2;
+}

@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { GeneratedFile, MigrationHistory } from '../emit/generate.ts';
+import { parseSnapshot } from '../emit/snapshot.ts';
+
+/** Only the command layer touches the disk. */
+export const GENERATED_DIR = 'generated';
+export const MIGRATIONS_DIR = `${GENERATED_DIR}/migrations`;
+const MIGRATION_FILES = ['up.sql', 'down.sql', 'snapshot.json'];
+
+export function readHistory(root: string): { history: MigrationHistory; problems: string[] } {
+  const dir = join(root, MIGRATIONS_DIR);
+  const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  const problems: string[] = [];
+  for (const f of folders)
+    for (const file of MIGRATION_FILES)
+      if (!existsSync(join(dir, f, file))) problems.push(`${MIGRATIONS_DIR}/${f}/${file}: missing; restore it from git (migrations are history and are not regenerated)`);
+  const last = folders.at(-1);
+  const snapshotPath = last ? join(dir, last, 'snapshot.json') : null;
+  const latest = snapshotPath && existsSync(snapshotPath) ? parseSnapshot(readFileSync(snapshotPath, 'utf8'), `${MIGRATIONS_DIR}/${last}/snapshot.json`) : null;
+  return { history: { folders, latest }, problems };
+}
+
+/** Files under generated/ that gen owns and did not produce this time (migration history excepted). */
+export function listOwnedFiles(root: string): string[] {
+  const base = join(root, GENERATED_DIR);
+  const walk = (rel: string): string[] =>
+    readdirSync(join(base, rel), { withFileTypes: true }).flatMap((e) => {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (path === 'migrations') return [];
+      return e.isDirectory() ? walk(path) : [path];
+    });
+  return existsSync(base) ? walk('').sort() : [];
+}
+
+export type FileState = 'unchanged' | 'changed' | 'missing';
+
+export function compareFile(root: string, file: GeneratedFile): FileState {
+  const path = join(root, GENERATED_DIR, file.path);
+  if (!existsSync(path)) return 'missing';
+  return readFileSync(path, 'utf8') === file.contents ? 'unchanged' : 'changed';
+}
+
+export function writeGenerated(root: string, file: GeneratedFile): void {
+  const path = join(root, GENERATED_DIR, file.path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, file.contents);
+}
+
+export function removeGenerated(root: string, rel: string): void {
+  rmSync(join(root, GENERATED_DIR, rel));
+}

@@ -1,0 +1,10 @@
+export { sql } from './sql.ts';
+export type { ColumnRef, SqlExpr } from './sql.ts';
+export { ColumnBuilder } from './column.ts';
+export { uuid, text, varchar, integer, bigint, numeric, boolean, timestamptz, date, jsonb, inet, array } from './types.ts';
+export { pgEnum } from './enum.ts';
+export { entity } from './entity.ts';
+export type { Entity, EntityOptions, RowOf } from './entity.ts';
+export { primaryKey, unique, check, foreignKey, index, desc } from './constraints.ts';
+export { defineModel } from './model.ts';
+export type { Model } from './model.ts';

@@ -1,0 +1,72 @@
+import { planCreate } from '../diff/plan-create.ts';
+import type { Ir } from '../ir/types.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { renderMigration } from './migration.ts';
+import { renderSchemaDoc } from './schema-doc.ts';
+import { irId, makeSnapshot, renderSnapshot, type Snapshot } from './snapshot.ts';
+
+/** A file under generated/, path relative to it with `/` separators. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly contents: string;
+}
+
+/** What is already in generated/migrations: history, never regenerated. */
+export interface MigrationHistory {
+  readonly folders: readonly string[];
+  readonly latest: Snapshot | null;
+}
+
+/** The model differs from the latest snapshot: which names changed. */
+export interface PendingChange {
+  readonly since: string;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+export interface GenerateResult {
+  readonly files: readonly GeneratedFile[];
+  readonly pending: PendingChange | null;
+}
+
+export const INITIAL_MIGRATION = '0001_initial';
+
+/**
+ * Everything gen writes, computed in memory. With no migrations yet, the first
+ * one creates the whole model; afterwards migrations are history and a model
+ * that differs from the latest snapshot is reported as pending.
+ */
+export function generate(ir: Ir, history: MigrationHistory): GenerateResult {
+  const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }];
+  let pending: PendingChange | null = null;
+  if (history.folders.length === 0) {
+    const sql = renderMigration(INITIAL_MIGRATION, planCreate(ir));
+    const dir = `migrations/${INITIAL_MIGRATION}`;
+    files.push(
+      { path: `${dir}/up.sql`, contents: sql.up },
+      { path: `${dir}/down.sql`, contents: sql.down },
+      { path: `${dir}/snapshot.json`, contents: renderSnapshot(makeSnapshot(ir, null)) },
+    );
+  } else if (history.latest && history.latest.id !== irId(ir)) {
+    pending = describeChange(history.folders.at(-1)!, history.latest.ir, ir);
+  }
+  return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), pending };
+}
+
+function describeChange(since: string, before: Ir, after: Ir): PendingChange {
+  const index = (ir: Ir) =>
+    new Map<string, string>([
+      ...ir.tables.map((t) => [t.name, canonicalJson(t)] as const),
+      ...ir.enums.map((e) => [`enum ${e.name}`, canonicalJson(e)] as const),
+      ['tenancy', canonicalJson(ir.tenancy)] as const,
+    ]);
+  const a = index(before);
+  const b = index(after);
+  return {
+    since,
+    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
+    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
+    changed: [...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k)).sort(),
+  };
+}

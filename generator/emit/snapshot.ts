@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { IR_FORMAT_VERSION, type Ir } from '../ir/types.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { GENERATED_HEADER } from './header.ts';
+
+/**
+ * The model as a migration left it. `parent` is the id of the snapshot
+ * before it, so two branches that each add a migration on the same parent
+ * can be told apart.
+ */
+export interface Snapshot {
+  readonly generatedBy: string;
+  readonly formatVersion: number;
+  readonly id: string;
+  readonly parent: string | null;
+  readonly ir: Ir;
+}
+
+export const irId = (ir: Ir): string => createHash('sha256').update(canonicalJson(ir)).digest('hex').slice(0, 16);
+
+export function makeSnapshot(ir: Ir, parent: string | null): Snapshot {
+  return { generatedBy: GENERATED_HEADER, formatVersion: IR_FORMAT_VERSION, id: irId(ir), parent, ir };
+}
+
+export const renderSnapshot = (s: Snapshot): string => canonicalJson(s);
+
+/** Parses a snapshot file; the message names the file and what to do. */
+export function parseSnapshot(text: string, file: string): Snapshot {
+  let data: Partial<Snapshot>;
+  try {
+    data = JSON.parse(text) as Partial<Snapshot>;
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message}); restore it from git, it is generated`);
+  }
+  if (data.formatVersion !== IR_FORMAT_VERSION || !data.ir || typeof data.id !== 'string')
+    throw new Error(`${file}: snapshot format ${String(data.formatVersion)} is not ${IR_FORMAT_VERSION}; restore it from git or regenerate it with this version of schemagen`);
+  return data as Snapshot;
+}

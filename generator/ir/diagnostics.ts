@@ -1,0 +1,75 @@
+/**
+ * Every problem gen can find in a model. Diagnostics are data first:
+ * collected (never stop at the first), then rendered one per line.
+ * README's "Diagnostics" table lists the same codes (a test keeps them in step).
+ */
+export const CODES = {
+  'invalid-identifier': 'a name is not a lower-case SQL identifier',
+  'identifier-too-long': 'a name is longer than PostgreSQL\'s 63-byte limit',
+  'reserved-word': 'a name is a PostgreSQL reserved key word',
+  'duplicate-name': 'two things share a name that PostgreSQL keeps in one namespace',
+  'unknown-table': 'a reference names an entity the model does not have',
+  'unknown-column': 'a reference names a column the entity does not have',
+  'unresolved-reference': 'a `references(() => ...)` thunk threw or returned something that is not a column',
+  'foreign-column': 'a constraint or index of one entity uses another entity\'s column',
+  'fk-type-mismatch': 'a foreign key column\'s type differs from the referenced column\'s',
+  'fk-target-not-unique': 'a foreign key references columns that are not a primary key or unique',
+  'set-null-not-null': 'ON DELETE/UPDATE SET NULL on a NOT NULL column',
+  'missing-primary-key': 'an entity has no primary key',
+  'conflicting-primary-key': 'an entity declares more than one primary key',
+  'bad-type': 'a column type has impossible parameters',
+  'bad-default': 'a default does not fit the column\'s type',
+  'enum-conflict': 'two enums share a name but differ in values',
+  'empty-enum': 'an enum has no values, or a value twice',
+  'bad-updated-at': '`onUpdateNow()` on a column that is not timestamptz',
+  'bad-api-option': 'an API option names a column the entity does not have',
+  'tenancy-root': 'the tenant root is not an entity marked `tenancy: \'root\'`',
+  'tenancy-key': 'a tenant-scoped entity lacks the tenant key, or it is not a NOT NULL uuid referencing the root',
+  'tenancy-global-ref': 'a global entity references a tenant-scoped one',
+  'missing-tenancy': 'the model has tenancy but an entity does not say whether it is root, scoped or global',
+  'fk-without-index': 'a foreign key has no index starting with its columns (deletes on the parent scan the child)',
+  'model-load': 'a model file could not be loaded',
+} as const;
+
+export type DiagnosticCode = keyof typeof CODES;
+
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly code: DiagnosticCode;
+  /** The model file at fault, relative to the project root. */
+  readonly source: string;
+  /** `entity`, `entity.column` or `entity.constraint`. */
+  readonly path: string;
+  /** What is wrong, with what was found. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+}
+
+export const isError = (d: Diagnostic) => d.severity === 'error';
+
+/** `model/schema.ts: workflows.created_by: error: ... — do ... [code]` */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.source}: ${d.path}: ${d.severity}: ${d.message}; ${d.hint} [${d.code}]`;
+}
+
+export class Diagnostics {
+  readonly list: Diagnostic[] = [];
+  constructor(private readonly sourceOf: (table: string) => string) {}
+
+  error(code: DiagnosticCode, path: string, message: string, hint: string): void {
+    this.push('error', code, path, message, hint);
+  }
+  warning(code: DiagnosticCode, path: string, message: string, hint: string): void {
+    this.push('warning', code, path, message, hint);
+  }
+  private push(severity: Diagnostic['severity'], code: DiagnosticCode, path: string, message: string, hint: string) {
+    const table = path.split('.')[0] ?? '';
+    this.list.push({ severity, code, source: this.sourceOf(table), path, message, hint });
+  }
+  sorted(): Diagnostic[] {
+    return [...this.list].sort((a, b) =>
+      a.source.localeCompare(b.source) || a.path.localeCompare(b.path) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message),
+    );
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The intermediate representation: plain, JSON-serialisable, sorted data.
+ * No classes, no functions. Every later stage (validation, diff, emitters,
+ * snapshots) reads only this.
+ */
+
+/** Bumped whenever the snapshot shape changes incompatibly. */
+export const IR_FORMAT_VERSION = 1;
+
+export type ColumnType =
+  | { readonly kind: 'uuid' }
+  | { readonly kind: 'text' }
+  | { readonly kind: 'varchar'; readonly length: number }
+  | { readonly kind: 'integer' }
+  | { readonly kind: 'bigint' }
+  | { readonly kind: 'numeric'; readonly precision: number | null; readonly scale: number | null }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'timestamptz' }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'jsonb' }
+  | { readonly kind: 'inet' }
+  | { readonly kind: 'enum'; readonly name: string }
+  | { readonly kind: 'array'; readonly of: ColumnType };
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+
+export type ColumnDefault =
+  /** A constant; rendered as a typed SQL literal. */
+  | { readonly kind: 'literal'; readonly value: JsonValue }
+  | { readonly kind: 'now' }
+  | { readonly kind: 'randomUuid' }
+  /** Raw SQL expression, written by the model author (e.g. `sql\`...\``). */
+  | { readonly kind: 'sql'; readonly expr: string };
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly notNull: boolean;
+  readonly default: ColumnDefault | null;
+  readonly comment: string | null;
+  /** Kept current by a BEFORE UPDATE trigger (`updated_at`). */
+  readonly updatedAt: boolean;
+  /** Left out of audit payloads and logs (e.g. password hashes). */
+  readonly sensitive: boolean;
+  /** Previous name, for an explicit rename in a later migration. */
+  readonly renamedFrom: string | null;
+}
+
+export type ReferentialAction = 'cascade' | 'setNull' | 'restrict' | 'noAction';
+
+export interface PrimaryKey {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface Unique {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface Check {
+  readonly name: string;
+  /** SQL boolean expression over the table's columns, identifiers quoted. */
+  readonly expr: string;
+}
+
+export interface ForeignKey {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly refTable: string;
+  readonly refColumns: readonly string[];
+  readonly onDelete: ReferentialAction;
+  readonly onUpdate: ReferentialAction;
+}
+
+export interface IndexColumn {
+  readonly name: string;
+  readonly order: 'asc' | 'desc';
+}
+
+export interface Index {
+  readonly name: string;
+  readonly columns: readonly IndexColumn[];
+  readonly unique: boolean;
+  readonly method: 'btree' | 'gin';
+  /** Partial index predicate, identifiers quoted. */
+  readonly where: string | null;
+}
+
+export type Tenancy = 'root' | 'scoped' | 'global';
+
+/** What the generated API may do with an entity. */
+export interface ApiOptions {
+  readonly expose: boolean;
+  readonly operations: readonly ('list' | 'get' | 'create' | 'update' | 'delete')[];
+  /** Columns a list may be filtered / sorted by. */
+  readonly filterable: readonly string[];
+  readonly sortable: readonly string[];
+}
+
+export interface Table {
+  readonly name: string;
+  readonly comment: string | null;
+  /** Model file that declares it, relative to the project root (for diagnostics). */
+  readonly source: string;
+  readonly tenancy: Tenancy;
+  readonly audited: boolean;
+  /** Rows may be inserted but never updated or deleted. */
+  readonly appendOnly: boolean;
+  readonly renamedFrom: string | null;
+  /** Declaration order (it is the column order of CREATE TABLE). */
+  readonly columns: readonly Column[];
+  readonly primaryKey: PrimaryKey | null;
+  /** Sorted by name. */
+  readonly uniques: readonly Unique[];
+  readonly checks: readonly Check[];
+  readonly foreignKeys: readonly ForeignKey[];
+  readonly indexes: readonly Index[];
+  readonly api: ApiOptions;
+}
+
+export interface EnumType {
+  readonly name: string;
+  readonly values: readonly string[];
+  readonly comment: string | null;
+}
+
+export interface TenancyConfig {
+  /** The tenant root table (e.g. organizations). */
+  readonly root: string;
+  /** The tenant key column carried by every scoped table (e.g. organization_id). */
+  readonly key: string;
+  /** Custom settings read by policies and triggers. */
+  readonly tenantSetting: string;
+  readonly userSetting: string;
+  /** The non-owner role the API acts as. */
+  readonly appRole: string;
+}
+
+export interface SeedRow {
+  readonly profile: string;
+  readonly table: string;
+  readonly key: string;
+  readonly values: { readonly [column: string]: JsonValue };
+}
+
+export interface Ir {
+  readonly formatVersion: typeof IR_FORMAT_VERSION;
+  readonly tenancy: TenancyConfig | null;
+  /** Sorted by name. */
+  readonly enums: readonly EnumType[];
+  /** Sorted by name. */
+  readonly tables: readonly Table[];
+  readonly seeds: readonly SeedRow[];
+}
+
+export const emptyIr = (): Ir => ({ formatVersion: IR_FORMAT_VERSION, tenancy: null, enums: [], tables: [], seeds: [] });

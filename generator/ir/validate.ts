@@ -1,0 +1,189 @@
+import { sqlType } from '../sql/quote.ts';
+import type { Diagnostics } from './diagnostics.ts';
+import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
+import { RESERVED_WORDS } from './reserved.ts';
+import type { Column, ColumnType, Ir, JsonValue, Table } from './types.ts';
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Checks a built IR, adding every problem found to `d`. */
+export function validateIr(ir: Ir, d: Diagnostics): void {
+  const tables = new Map(ir.tables.map((t) => [t.name, t]));
+  const enums = new Map(ir.enums.map((e) => [e.name, e]));
+
+  checkRelationNamespace(ir, d);
+  for (const e of ir.enums) {
+    checkIdentifier(e.name, e.name, 'enum', d);
+    if (e.values.length === 0 || new Set(e.values).size !== e.values.length)
+      d.error('empty-enum', e.name, `enum ${e.name} has values [${e.values.join(', ')}]`, 'give it at least one value and no value twice');
+  }
+  for (const t of ir.tables) {
+    checkIdentifier(t.name, t.name, 'entity', d);
+    const cols = new Map(t.columns.map((c) => [c.name, c]));
+    for (const c of t.columns) checkColumn(t, c, enums, d);
+    if (!t.primaryKey) d.error('missing-primary-key', t.name, 'has no primary key', 'mark a column with .primaryKey(), e.g. id: uuid().primaryKey().defaultRandom()');
+    const need = (path: string, names: readonly string[]) => {
+      for (const n of names)
+        if (!cols.has(n)) d.error('unknown-column', `${t.name}.${path}`, `uses column ${n}, which ${t.name} does not have`, `use one of: ${[...cols.keys()].join(', ')}`);
+    };
+    if (t.primaryKey) need(t.primaryKey.name, t.primaryKey.columns);
+    for (const u of t.uniques) need(u.name, u.columns);
+    for (const i of t.indexes) need(i.name, i.columns.map((c) => c.name));
+    for (const n of [...t.uniques, ...t.checks, ...t.foreignKeys, ...t.indexes].map((x) => x.name)) checkIdentifier(n, `${t.name}.${n}`, 'constraint', d, false);
+    for (const fk of t.foreignKeys) {
+      const path = `${t.name}.${fk.columns.join(',')}`;
+      need(fk.name, fk.columns);
+      const target = tables.get(fk.refTable);
+      if (!target) {
+        d.error('unknown-table', path, `references entity ${fk.refTable || '(none)'}, which the model does not have`, `reference one of: ${[...tables.keys()].join(', ')}, and export it from the model`);
+        continue;
+      }
+      if (fk.columns.length !== fk.refColumns.length) {
+        d.error('unknown-column', path, `has ${fk.columns.length} column(s) but references ${fk.refColumns.length}`, 'give the same number of columns on both sides');
+        continue;
+      }
+      const targetCols = new Map(target.columns.map((c) => [c.name, c]));
+      fk.columns.forEach((local, i) => {
+        const remote = fk.refColumns[i]!;
+        const lc = cols.get(local);
+        const rc = targetCols.get(remote);
+        if (!rc) return d.error('unknown-column', path, `references ${target.name}.${remote}, which does not exist`, `reference one of: ${[...targetCols.keys()].join(', ')}`);
+        if (lc && !sameType(lc.type, rc.type))
+          d.error('fk-type-mismatch', `${t.name}.${local}`, `is ${sqlType(lc.type)} but references ${target.name}.${remote} of type ${sqlType(rc.type)}`, `declare ${t.name}.${local} as ${sqlType(rc.type)}`);
+        if (lc?.notNull && (fk.onDelete === 'setNull' || fk.onUpdate === 'setNull'))
+          d.error('set-null-not-null', `${t.name}.${local}`, `is NOT NULL but its foreign key to ${target.name} says SET NULL`, `make the column nullable (drop .notNull()) or use onDelete: 'cascade' or 'restrict'`);
+      });
+      const keyed = [target.primaryKey?.columns ?? [], ...target.uniques.map((u) => u.columns), ...target.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns.map((c) => c.name))];
+      if (!keyed.some((k) => sameSet(k, fk.refColumns)))
+        d.error('fk-target-not-unique', path, `references ${target.name}(${fk.refColumns.join(', ')}), which is neither its primary key nor unique`, `reference its primary key or add unique(${fk.refColumns.join(', ')}) to ${target.name}`);
+      const indexed = [t.primaryKey?.columns ?? [], ...t.uniques.map((u) => u.columns), ...t.indexes.filter((i) => !i.where).map((i) => i.columns.map((c) => c.name))];
+      if (!indexed.some((k) => sameSet(k.slice(0, fk.columns.length), fk.columns)))
+        d.warning('fk-without-index', path, `has no index starting with (${fk.columns.join(', ')})`, `add index(${fk.columns.map((c) => `t.${c}`).join(', ')}) so deletes on ${target.name} do not scan ${t.name}`);
+    }
+    for (const f of [...t.api.filterable, ...t.api.sortable])
+      if (!cols.has(f)) d.error('bad-api-option', `${t.name}.${f}`, 'is listed in api.filterable/sortable but is not a column', `use one of: ${[...cols.keys()].join(', ')}`);
+  }
+  checkTenancy(ir, tables, d);
+}
+
+function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly string[] }>, d: Diagnostics) {
+  const path = `${t.name}.${c.name}`;
+  checkIdentifier(c.name, path, 'column', d);
+  checkType(c.type, path, enums, d);
+  if (c.updatedAt && c.type.kind !== 'timestamptz')
+    d.error('bad-updated-at', path, `is ${sqlType(c.type)}; onUpdateNow() sets it to now()`, 'declare it as timestamptz()');
+  if (c.default?.kind === 'literal') {
+    const problem = literalProblem(c.default.value, c.type, enums);
+    if (problem) d.error('bad-default', path, `default ${JSON.stringify(c.default.value)} ${problem}`, `give a default of type ${sqlType(c.type)}`);
+  }
+  if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date')
+    d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz() or date() columns');
+  if (c.default?.kind === 'randomUuid' && c.type.kind !== 'uuid')
+    d.error('bad-default', path, `defaultRandom() on a ${sqlType(c.type)} column`, 'use it on uuid() columns');
+}
+
+function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, d: Diagnostics) {
+  if (type.kind === 'varchar' && !(Number.isInteger(type.length) && type.length >= 1 && type.length <= 10485760))
+    d.error('bad-type', path, `varchar(${type.length}) is not a valid length`, 'use a whole number from 1 to 10485760, or text()');
+  if (type.kind === 'numeric' && type.precision !== null) {
+    const p = type.precision;
+    const s = type.scale ?? 0;
+    if (!(Number.isInteger(p) && p >= 1 && p <= 1000 && Number.isInteger(s) && s >= 0 && s <= p))
+      d.error('bad-type', path, `numeric(${p},${type.scale}) has impossible precision/scale`, 'use precision 1..1000 and 0 <= scale <= precision');
+  }
+  if (type.kind === 'enum' && !enums.has(type.name))
+    d.error('unknown-table', path, `uses enum ${type.name}, which the model does not have`, 'create it with pgEnum and export it');
+  if (type.kind === 'array') {
+    if (type.of.kind === 'array') d.error('bad-type', path, 'is an array of arrays', 'use a one-dimensional array or jsonb');
+    else checkType(type.of, path, enums, d);
+  }
+}
+
+function literalProblem(v: JsonValue, type: ColumnType, enums: Map<string, { values: readonly string[] }>): string | null {
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'integer':
+    case 'bigint':
+      return Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v)) ? null : 'is not a whole number';
+    case 'numeric':
+      return typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) ? null : 'is not a number';
+    case 'boolean':
+      return typeof v === 'boolean' ? null : 'is not a boolean';
+    case 'jsonb':
+      return null;
+    case 'array':
+      return Array.isArray(v) ? null : 'is not an array';
+    case 'enum':
+      return typeof v === 'string' && enums.get(type.name)?.values.includes(v) ? null : `is not one of the enum's values [${enums.get(type.name)?.values.join(', ') ?? ''}]`;
+    case 'varchar':
+      return typeof v === 'string' && [...v].length <= type.length ? null : `is not a string of at most ${type.length} characters`;
+    case 'uuid':
+      return typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? null : 'is not a uuid';
+    default:
+      return typeof v === 'string' ? null : 'is not a string';
+  }
+}
+
+function checkIdentifier(name: string, path: string, what: string, d: Diagnostics, reservedMatters = true) {
+  if (!IDENTIFIER.test(name))
+    d.error('invalid-identifier', path, `${what} name "${name}" is not a lower-case identifier`, `use lower snake_case, e.g. "${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9_]/g, '_')}"`);
+  if (byteLength(name) > MAX_IDENTIFIER_BYTES)
+    d.error('identifier-too-long', path, `${what} name "${name}" is ${byteLength(name)} bytes; PostgreSQL truncates past ${MAX_IDENTIFIER_BYTES}`, 'shorten it');
+  if (reservedMatters && RESERVED_WORDS.has(name))
+    d.error('reserved-word', path, `${what} name "${name}" is a reserved word in PostgreSQL`, `rename it (e.g. "${name}_")`);
+}
+
+/** Tables, indexes, constraints backed by indexes and types share one namespace per schema. */
+function checkRelationNamespace(ir: Ir, d: Diagnostics) {
+  const owner = new Map<string, string>();
+  const claim = (name: string, what: string, path: string) => {
+    const prev = owner.get(name);
+    if (prev) d.error('duplicate-name', path, `${what} "${name}" has the same name as ${prev}`, 'rename one of them (names of tables, types, indexes, keys and uniques share one namespace)');
+    else owner.set(name, `${what} at ${path}`);
+  };
+  for (const e of ir.enums) claim(e.name, 'enum', e.name);
+  for (const t of ir.tables) claim(t.name, 'entity', t.name);
+  for (const t of ir.tables) {
+    if (t.primaryKey) claim(t.primaryKey.name, 'primary key', `${t.name}.${t.primaryKey.name}`);
+    for (const u of t.uniques) claim(u.name, 'unique', `${t.name}.${u.name}`);
+    for (const i of t.indexes) claim(i.name, 'index', `${t.name}.${i.name}`);
+    const perTable = new Set<string>();
+    for (const c of [...t.checks, ...t.foreignKeys]) {
+      if (perTable.has(c.name) || owner.get(c.name)?.includes(` at ${t.name}.`))
+        d.error('duplicate-name', `${t.name}.${c.name}`, `constraint "${c.name}" is declared twice on ${t.name}`, 'rename one of them');
+      perTable.add(c.name);
+    }
+  }
+}
+
+function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
+  const ten = ir.tenancy;
+  if (!ten) return;
+  const root = tables.get(ten.root);
+  if (!root || root.tenancy !== 'root') {
+    d.error('tenancy-root', ten.root || 'model', `the tenant root ${ten.root || '(none)'} is not an entity with tenancy: 'root'`, "pass the root entity to defineModel({ tenancy: { root } }) and mark it tenancy: 'root'");
+    return;
+  }
+  for (const t of ir.tables) {
+    if (t.tenancy === 'root' && t.name !== root.name)
+      d.error('tenancy-root', t.name, `is marked tenancy: 'root' but the model's root is ${root.name}`, "mark it 'scoped' or 'global'");
+    if (t.tenancy === 'scoped') {
+      const key = t.columns.find((c) => c.name === ten.key);
+      const fk = t.foreignKeys.find((f) => f.columns.includes(ten.key) && f.refTable === root.name);
+      if (!key || key.type.kind !== 'uuid' || !key.notNull || !fk)
+        d.error('tenancy-key', `${t.name}.${ten.key}`, `a tenant-scoped entity needs ${ten.key} uuid NOT NULL referencing ${root.name}`, `add ${ten.key}: uuid().notNull().references(() => ${root.name}.id, { onDelete: 'cascade' })`);
+    }
+    if (t.tenancy === 'global')
+      for (const fk of t.foreignKeys) {
+        const target = tables.get(fk.refTable);
+        if (target && target.tenancy !== 'global')
+          d.error('tenancy-global-ref', `${t.name}.${fk.columns.join(',')}`, `global entity ${t.name} references ${target.tenancy === 'root' ? 'the tenant root' : 'tenant-scoped'} ${target.name}`, `mark ${t.name} tenancy: 'scoped' or drop the reference`);
+      }
+  }
+}
+
+const sameType = (a: ColumnType, b: ColumnType): boolean => {
+  const norm = (t: ColumnType): string => (t.kind === 'varchar' ? 'varchar' : t.kind === 'numeric' ? 'numeric' : sqlType(t));
+  return norm(a) === norm(b);
+};
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));

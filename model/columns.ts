@@ -1,0 +1,10 @@
+import { timestamptz, uuid } from '../generator/dsl/index.ts';
+
+/** The surrogate key every entity uses: a random UUID made by the database. */
+export const id = () => uuid().primaryKey().defaultRandom();
+
+/** `created_at` / `updated_at`, the latter kept current by trigger. */
+export const timestamps = () => ({
+  created_at: timestamptz().notNull().defaultNow().comment('When the row was created.'),
+  updated_at: timestamptz().notNull().defaultNow().onUpdateNow().comment('When the row was last changed; set by trigger on every update.'),
+});

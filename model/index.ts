@@ -1,0 +1,7 @@
+import { defineModel } from '../generator/dsl/index.ts';
+import * as schema from './schema.ts';
+
+export default defineModel({
+  schema,
+  tenancy: { root: schema.organizations, key: 'organization_id' },
+});
