@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { resolve } from 'node:path';
+import { DbConnectionError } from '../runtime/db.ts';
 import { MigrationError } from '../runtime/migrations.ts';
 import { UserError } from './errors.ts';
 import { runGenerate } from './generate-command.ts';
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
 }
 
 function report(err: unknown, verbose: boolean, io: Io): number {
-  if (err instanceof UserError || err instanceof MigrationError) {
+  if (err instanceof UserError || err instanceof MigrationError || err instanceof DbConnectionError) {
     io.err(`error: ${err.message}`);
     if (verbose && err.stack) io.err(err.stack);
     return 1;

@@ -29,7 +29,11 @@ export async function loadModel(root: string): Promise<LoadedModel> {
   try {
     mod = (await import(pathToFileURL(entry).href)) as { default?: unknown };
   } catch (err) {
-    throw new UserError(`${MODEL_ENTRY}: the model could not be loaded: ${(err as Error).message.split('\n')[0]}; fix the error in the model file (run \`npx tsc --noEmit\` for details)`);
+    const message = (err as Error).message.split('\n')[0] ?? '';
+    const hint = /require\(\) ES Module/.test(message)
+      ? 'the model is loaded as CommonJS: add "type": "module" to the package.json beside model/'
+      : 'fix the error in the model file (run `npx tsc --noEmit` for details)';
+    throw new UserError(`${MODEL_ENTRY}: the model could not be loaded: ${message}; ${hint}`);
   }
   if (!isModel(mod.default)) throw new UserError(`${MODEL_ENTRY}: the default export is not a model; end the file with \`export default defineModel({ schema })\``);
   const info = readModelSource(modelFiles(join(root, 'model')), root);

@@ -20,3 +20,8 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The database could not be reached: a configuration problem the user fixes (exit 1, not an internal error). */
+export class DbConnectionError extends Error {
+  override readonly name = 'DbConnectionError';
+}

@@ -1,0 +1,233 @@
+import type { Db, Queryable } from './db.ts';
+import { MigrationError } from './migration-error.ts';
+import type { Migration } from './migration-files.ts';
+
+export { MigrationError, type MigrationErrorCode } from './migration-error.ts';
+export { checksum, readMigrations, type Migration } from './migration-files.ts';
+
+export const MIGRATIONS_TABLE = '_schemagen_migrations';
+const TABLE = `public.${MIGRATIONS_TABLE}`;
+/**
+ * Every runner, whatever its version, must take the same key, so it never changes.
+ * ("schema" in ASCII, read as hex.)
+ */
+export const MIGRATION_LOCK_KEY = '126875839818081';
+
+export interface RunOptions {
+  /** Receives one line per migration run, e.g. `↑ 0001_initial (12 ms)`. */
+  readonly log?: (line: string) => void;
+}
+export interface UpOptions extends RunOptions {
+  /** Apply pending migrations up to and including this version. */
+  readonly to?: number;
+}
+export interface DownOptions extends RunOptions {
+  /** How many applied migrations to revert, newest first; 1 by default. */
+  readonly steps?: number;
+  /** Revert every applied migration above this version (0 reverts all). Excludes `steps`. */
+  readonly to?: number;
+}
+
+export type MigrationStateName = 'applied' | 'pending' | 'changed' | 'missing-file';
+export interface MigrationState {
+  readonly version: number;
+  readonly name: string;
+  readonly state: MigrationStateName;
+  readonly appliedAt?: Date;
+}
+
+interface AppliedRow {
+  readonly version: number;
+  readonly name: string;
+  readonly checksum: string;
+  readonly applied_at: Date;
+}
+
+/** Applies pending migrations in version order, each in its own transaction; returns those this call ran. */
+export async function migrateUp(db: Db, migrations: readonly Migration[], opts: UpOptions = {}): Promise<Migration[]> {
+  await ensureTable(db);
+  verify(await readApplied(db), migrations);
+  const ran: Migration[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (opts.to !== undefined && migration.version > opts.to) break;
+    const ms = await runStep(db, migration, 'up');
+    if (ms === undefined) continue;
+    ran.push(migration);
+    opts.log?.(`↑ ${migration.name} (${ms} ms)`);
+  }
+  return ran;
+}
+
+/** Reverts applied migrations newest first, each in its own transaction; returns those this call ran. */
+export async function migrateDown(db: Db, migrations: readonly Migration[], opts: DownOptions = {}): Promise<Migration[]> {
+  const steps = downSteps(opts);
+  await ensureTable(db);
+  const applied = await readApplied(db);
+  verify(applied, migrations);
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const newestFirst = applied.map((a) => a.version).reverse();
+  const targets = opts.to === undefined ? newestFirst.slice(0, steps) : newestFirst.filter((v) => v > opts.to!);
+  const ran: Migration[] = [];
+  for (const version of targets) {
+    const migration = byVersion.get(version)!;
+    const ms = await runStep(db, migration, 'down');
+    if (ms === undefined) continue;
+    ran.push(migration);
+    opts.log?.(`↓ ${migration.name} (${ms} ms)`);
+  }
+  return ran;
+}
+
+/** Compares the files with the bookkeeping table; never writes. */
+export async function migrationStatus(db: Db, migrations: readonly Migration[]): Promise<MigrationState[]> {
+  const applied = (await tableExists(db)) ? await readApplied(db) : [];
+  const rows = new Map(applied.map((a) => [a.version, a]));
+  const states: MigrationState[] = migrations.map((m) => {
+    const row = rows.get(m.version);
+    if (!row) return { version: m.version, name: m.name, state: 'pending' };
+    const state = row.checksum === m.checksum ? 'applied' : 'changed';
+    return { version: m.version, name: m.name, state, appliedAt: row.applied_at };
+  });
+  const onDisk = new Set(migrations.map((m) => m.version));
+  for (const row of applied) {
+    if (!onDisk.has(row.version)) {
+      states.push({ version: row.version, name: row.name, state: 'missing-file', appliedAt: row.applied_at });
+    }
+  }
+  return states.sort((a, b) => a.version - b.version);
+}
+
+/** Runs one migration under the lock; undefined when another runner already did it. */
+function runStep(db: Db, migration: Migration, direction: 'up' | 'down'): Promise<number | undefined> {
+  return db.transaction(async (tx) => {
+    await lock(tx);
+    // Re-read under the lock: a concurrent runner may have done this step while we waited.
+    const applied = (await readApplied(tx)).some((a) => a.version === migration.version);
+    if (applied === (direction === 'up')) return undefined;
+    const started = performance.now();
+    const sql = direction === 'up' ? migration.up : migration.down;
+    try {
+      if (sql.trim() !== '') await tx.exec(sql);
+    } catch (err) {
+      throw failure(migration, direction, sql, err);
+    }
+    const ms = Math.round(performance.now() - started);
+    if (direction === 'up') {
+      await tx.query(`insert into ${TABLE} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
+        migration.version,
+        migration.name,
+        migration.checksum,
+        ms,
+      ]);
+    } else {
+      await tx.query(`delete from ${TABLE} where version = $1`, [migration.version]);
+    }
+    return ms;
+  });
+}
+
+async function lock(tx: Queryable): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+}
+
+async function ensureTable(db: Db): Promise<void> {
+  if (await tableExists(db)) return;
+  // Under the lock: two runners racing on CREATE TABLE IF NOT EXISTS can still collide in pg_type.
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    await tx.exec(`create table if not exists ${TABLE} (
+      version integer primary key,
+      name text not null,
+      checksum text not null,
+      applied_at timestamptz not null default now(),
+      duration_ms integer not null
+    )`);
+  });
+}
+
+async function tableExists(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ exists: boolean }>(`select to_regclass($1) is not null as exists`, [TABLE]);
+  return rows[0]?.exists === true;
+}
+
+async function readApplied(db: Queryable): Promise<AppliedRow[]> {
+  const { rows } = await db.query<AppliedRow>(
+    `select version, name, checksum, applied_at from ${TABLE} order by version`,
+  );
+  return rows;
+}
+
+function verify(applied: readonly AppliedRow[], migrations: readonly Migration[]): void {
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const problems: { code: 'checksum_mismatch' | 'missing_file'; line: string; name: string }[] = [];
+  for (const row of applied) {
+    const file = byVersion.get(row.version);
+    if (!file) {
+      problems.push({
+        code: 'missing_file',
+        name: row.name,
+        line: `${row.name} is applied to the database but its folder is missing: restore it (never delete an applied migration).`,
+      });
+    } else if (file.checksum !== row.checksum) {
+      problems.push({
+        code: 'checksum_mismatch',
+        name: file.name,
+        line:
+          `${file.name} was edited after it was applied (checksum ${row.checksum.slice(0, 12)}… in the database, ` +
+          `${file.checksum.slice(0, 12)}… on disk): do not edit applied migrations; restore its up.sql/down.sql and add a new migration instead.`,
+      });
+    }
+  }
+  const first = problems[0];
+  if (!first) return;
+  const message = problems.length === 1 ? first.line : `Refusing to migrate:\n${problems.map((p) => `  - ${p.line}`).join('\n')}`;
+  throw new MigrationError(first.code, message, { migration: first.name });
+}
+
+function downSteps(opts: DownOptions): number {
+  if (opts.to !== undefined && opts.steps !== undefined) {
+    throw new MigrationError('bad_options', 'Pass either steps or to when migrating down, not both.');
+  }
+  const steps = opts.steps ?? 1;
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new MigrationError('bad_options', `steps must be a whole number ≥ 0, got ${steps}.`);
+  }
+  if (opts.to !== undefined && (!Number.isInteger(opts.to) || opts.to < 0)) {
+    throw new MigrationError('bad_options', `to must be a migration version ≥ 0, got ${opts.to}.`);
+  }
+  return steps;
+}
+
+interface PgErrorFields {
+  readonly message?: string;
+  readonly code?: unknown;
+  readonly detail?: string;
+  readonly hint?: string;
+  readonly position?: string | number;
+}
+
+function failure(migration: Migration, direction: 'up' | 'down', sql: string, err: unknown): MigrationError {
+  const e = (err ?? {}) as PgErrorFields;
+  const sqlstate = typeof e.code === 'string' ? e.code : undefined;
+  const file = `${migration.name}/${direction}.sql`;
+  const where = lineOf(sql, e.position);
+  const lines = [
+    `Migration ${file} failed and was rolled back; nothing from it was applied.`,
+    `PostgreSQL: ${e.message ?? String(err)}${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}${where ? ` at line ${where}` : ''}`,
+    ...(e.detail ? [`Detail: ${e.detail}`] : []),
+    ...(e.hint ? [`Hint: ${e.hint}`] : []),
+    `Fix the SQL (or the model it was generated from) and run the migration again.`,
+  ];
+  return new MigrationError('migration_failed', lines.join('\n'), {
+    migration: migration.name,
+    ...(sqlstate ? { sqlstate } : {}),
+    cause: err,
+  });
+}
+
+/** PostgreSQL reports a 1-based character offset into the text sent; turn it into a line number. */
+function lineOf(sql: string, position: string | number | undefined): number | undefined {
+  const offset = Number(position);
+  if (!Number.isInteger(offset) || offset < 1 || offset > sql.length + 1) return undefined;
+  return sql.slice(0, offset - 1).split('\n').length;
+}
