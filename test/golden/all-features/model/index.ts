@@ -1,6 +1,6 @@
 import {
   array, bigint, boolean, check, date, defineModel, desc, entity, foreignKey, index, inet, integer, jsonb, numeric, pgEnum,
-  primaryKey, sql, text, timestamptz, unique, uuid, varchar,
+  primaryKey, sql, text, timestamptz, unique, uuid, varchar, type ColumnRef,
 } from '../../../../generator/dsl/index.ts';
 
 /** How urgent a ticket is. */
@@ -24,7 +24,8 @@ export const projects = entity('projects', {
 export const tickets = entity('tickets', {
   id: uuid().primaryKey().defaultRandom(),
   project_id: uuid().notNull().references(() => projects.id, { onDelete: 'cascade', onUpdate: 'cascade' }),
-  parent_id: uuid().references(() => tickets.id, { onDelete: 'setNull' }),
+  // a self-reference needs the return type spelled out, or TypeScript cannot infer `tickets`
+  parent_id: uuid().references((): ColumnRef => tickets.id, { onDelete: 'setNull' }),
   title: text().notNull(),
   priority: priority().notNull().default('normal'),
   estimate: integer().min(0).max(100),
