@@ -5,6 +5,6 @@ export const id = () => uuid().primaryKey().defaultRandom();
 
 /** `created_at` / `updated_at`, the latter kept current by trigger. */
 export const timestamps = () => ({
-  created_at: timestamptz().notNull().defaultNow().comment('When the row was created.'),
+  created_at: timestamptz().notNull().defaultNow().immutable().comment('When the row was created.'),
   updated_at: timestamptz().notNull().defaultNow().onUpdateNow().comment('When the row was last changed; set by trigger on every update.'),
 });

@@ -4,4 +4,5 @@ import * as schema from './schema.ts';
 export default defineModel({
   schema,
   tenancy: { root: schema.organizations, key: 'organization_id' },
+  audit: { table: schema.audit_logs },
 });

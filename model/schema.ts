@@ -144,8 +144,8 @@ export const assessment_documents = entity('assessment_documents', {
   file_name: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
   mime_type: varchar(255).notNull(),
   size_bytes: bigint().notNull().min(0),
-  /** Object-storage key; unique so two rows never share a file. */
-  storage_key: varchar(1024).notNull().unique(),
+  /** Object-storage key; unique within the organization so two rows never share a file (and a conflict never reveals another tenant's key). */
+  storage_key: varchar(1024).notNull(),
   /** SHA-256 of the content, lower-case hex. */
   sha256: varchar(64).check((c) => sql`${c} ~ '^[0-9a-f]{64}$'`),
   page_count: integer().min(0),
@@ -156,7 +156,7 @@ export const assessment_documents = entity('assessment_documents', {
 }, {
   tenancy: 'scoped',
   audited: true,
-  constraints: (t) => [index(t.assessment_id), index(t.organization_id), index(t.uploaded_by)],
+  constraints: (t) => [unique(t.organization_id, t.storage_key), index(t.assessment_id), index(t.uploaded_by)],
   api: { filterable: ['assessment_id', 'mime_type'], sortable: ['created_at', 'file_name'] },
 });
 
@@ -195,12 +195,17 @@ export const assessment_results = entity('assessment_results', {
   api: { filterable: ['assessment_id', 'criterion_id', 'outcome'], sortable: ['created_at', 'confidence'] },
 });
 
-/** Append-only record of every change to audited entities (SOC 2). */
+/**
+ * Append-only record of every change to audited entities (SOC 2), written by trigger.
+ * It has no foreign keys on purpose: history outlives the rows, users and even the
+ * organization it describes, so deleting them never rewrites or loses it.
+ */
 export const audit_logs = entity('audit_logs', {
   id: id(),
-  organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
-  /** The acting user, from the request's identity; NULL for system actions or after the user is deleted. */
-  user_id: uuid().references(() => users.id, { onDelete: 'setNull' }),
+  /** The tenant the change belongs to (no foreign key: kept after the organization is deleted). */
+  organization_id: uuid().notNull(),
+  /** The acting user, from the request's identity (`app.user_id`); NULL for system actions. Kept after the user is deleted. */
+  user_id: uuid(),
   action: auditAction().notNull(),
   table_name: varchar(63).notNull(),
   row_id: uuid().notNull(),
@@ -215,8 +220,7 @@ export const audit_logs = entity('audit_logs', {
   appendOnly: true,
   constraints: (t) => [
     index(t.organization_id, desc(t.created_at)),
-    index(t.table_name, t.row_id),
-    index(t.user_id),
+    index(t.organization_id, t.table_name, t.row_id),
   ],
   api: { operations: ['list', 'get'], filterable: ['table_name', 'row_id', 'action', 'user_id'], sortable: ['created_at'] },
 });

@@ -1,21 +1,34 @@
 import type { Ir } from '../ir/types.ts';
-import { type Change, updatedAtColumns } from './changes.ts';
+import { sqlType } from '../sql/quote.ts';
+import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
 
 /**
  * Every change that builds `ir` on an empty database, in dependency order:
- * 1. enum types, because columns use them;
- * 2. the shared trigger function, because triggers use it;
- * 3. tables, with primary keys, uniques and checks inline;
- * 4. foreign keys, after all tables so that order and cycles never matter;
- * 5. indexes, 6. triggers, 7. comments.
+ * 1. the application role, because grants name it;
+ * 2. enum types, because columns use them;
+ * 3. library functions, because triggers and policies call them (plpgsql
+ *    bodies are checked at call time, so they may name tables made later);
+ * 4. tables, with primary keys, uniques and checks inline;
+ * 5. foreign keys, after all tables so that order and cycles never matter;
+ * 6. indexes, 7. triggers;
+ * 8. row-level security, then its policies, then grants: a table is never
+ *    reachable by the application role before its policies exist;
+ * 9. comments.
  */
 export function planCreate(ir: Ir): Change[] {
-  const changes: Change[] = ir.enums.map((e) => ({ kind: 'createEnum', enum: e }));
-  if (ir.tables.some((t) => updatedAtColumns(t).length > 0)) changes.push({ kind: 'createUpdatedAtFunction' });
+  const changes: Change[] = [];
+  if (ir.tenancy) changes.push({ kind: 'createRole', role: ir.tenancy.appRole });
+  for (const e of ir.enums) changes.push({ kind: 'createEnum', enum: e });
+  const settings = functionSettings(ir);
+  for (const fn of usedFunctions(ir)) changes.push({ kind: 'createFunction', fn, settings });
   for (const t of ir.tables) changes.push({ kind: 'createTable', table: t });
   for (const t of ir.tables) for (const fk of t.foreignKeys) changes.push({ kind: 'addForeignKey', table: t.name, fk });
   for (const t of ir.tables) for (const index of t.indexes) changes.push({ kind: 'createIndex', table: t.name, index });
-  for (const t of ir.tables) for (const c of updatedAtColumns(t)) changes.push({ kind: 'createUpdatedAtTrigger', table: t.name, column: c.name });
+  for (const t of ir.tables) for (const trigger of t.triggers) changes.push({ kind: 'createTrigger', table: t.name, trigger });
+  for (const t of ir.tables) if (t.rowLevelSecurity) changes.push({ kind: 'enableRowLevelSecurity', table: t.name });
+  for (const t of ir.tables) for (const policy of t.policies) changes.push({ kind: 'createPolicy', table: t.name, policy });
+  if (ir.tenancy) changes.push({ kind: 'grantSchemaUsage', role: ir.tenancy.appRole });
+  for (const t of ir.tables) for (const grant of t.grants) changes.push({ kind: 'grant', table: t.name, grant });
   for (const e of ir.enums) if (e.comment) changes.push({ kind: 'commentOn', target: { kind: 'type', name: e.name }, comment: e.comment, previous: null });
   for (const t of ir.tables) {
     if (t.comment) changes.push({ kind: 'commentOn', target: { kind: 'table', table: t.name }, comment: t.comment, previous: null });
@@ -23,4 +36,22 @@ export function planCreate(ir: Ir): Change[] {
       if (c.comment) changes.push({ kind: 'commentOn', target: { kind: 'column', table: t.name, column: c.name }, comment: c.comment, previous: null });
   }
   return changes;
+}
+
+/** The library functions the model needs, in a fixed order (maintenance first: the others call it). */
+export function usedFunctions(ir: Ir): LibraryFunction[] {
+  const kinds = new Set(ir.tables.flatMap((t) => t.triggers.map((tr) => tr.kind)));
+  const needsMaintenance = ir.tenancy !== null || kinds.has('audit') || kinds.has('appendOnly');
+  return (['maintenance', 'updatedAt', 'audit', 'appendOnly'] as const).filter((f) => (f === 'maintenance' ? needsMaintenance : kinds.has(f)));
+}
+
+export function functionSettings(ir: Ir): FunctionSettings {
+  const audit = ir.tables.find((t) => t.name === ir.audit?.table);
+  const action = audit?.columns.find((c) => c.name === 'action');
+  return {
+    auditTable: audit?.name ?? null,
+    auditActionType: action ? sqlType(action.type) : null,
+    tenantKey: ir.tenancy?.key ?? 'organization_id',
+    userSetting: ir.tenancy?.userSetting ?? 'app.user_id',
+  };
 }

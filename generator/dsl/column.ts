@@ -25,6 +25,7 @@ export interface ColumnState<T> {
   readonly comment: string | null;
   readonly updatedAt: boolean;
   readonly sensitive: boolean;
+  readonly immutable: boolean;
   readonly renamedFrom: string | null;
   /** Set on enum columns, so the enum type travels with the column. */
   readonly enumDef?: { readonly name: string; readonly values: readonly string[]; readonly comment: string | null };
@@ -114,6 +115,10 @@ export class ColumnBuilder<T, N extends boolean = false> {
   sensitive(): ColumnBuilder<T, N> {
     return this.with({ sensitive: true });
   }
+  /** Written on insert, never updated by the application role (no UPDATE grant, not in the API's PATCH body). */
+  immutable(): ColumnBuilder<T, N> {
+    return this.with({ immutable: true });
+  }
   /** This column was called `previous` before; the next migration renames it. */
   renamedFrom(previous: string): ColumnBuilder<T, N> {
     return this.with({ renamedFrom: previous });
@@ -135,6 +140,7 @@ export function column<T>(type: ColumnType): ColumnBuilder<T, false> {
     comment: null,
     updatedAt: false,
     sensitive: false,
+    immutable: false,
     renamedFrom: null,
   });
 }

@@ -1,4 +1,4 @@
-import type { Tenancy } from '../ir/types.ts';
+import type { Privilege, Tenancy } from '../ir/types.ts';
 import type { AnyColumn, ColumnBuilder } from './column.ts';
 import type { ConstraintSpec } from './constraints.ts';
 import type { ColumnRef } from './sql.ts';
@@ -12,8 +12,13 @@ export interface EntityOptions<Cols extends Record<string, AnyColumn>> {
   readonly tenancy?: Tenancy;
   /** Changes are written to the audit log by trigger. */
   readonly audited?: boolean;
-  /** Rows may be inserted, never updated or deleted (audit logs). */
+  /** Rows may be inserted, never updated or deleted (audit logs); a trigger refuses changes for everyone but the owner's maintenance path. */
   readonly appendOnly?: boolean;
+  /**
+   * What the application role may do. Defaults: root `select, update`;
+   * append-only `select, insert`; otherwise all four.
+   */
+  readonly privileges?: readonly Privilege[];
   /** The table was called `previous` before; the next migration renames it. */
   readonly renamedFrom?: string;
   /** COMMENT ON TABLE; JSDoc on the `export const` does the same and is preferred. */

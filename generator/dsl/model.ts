@@ -10,10 +10,16 @@ export interface TenancySpec {
   readonly appRole?: string;
 }
 
+export interface AuditSpec {
+  /** The append-only entity audited entities write to (organization key, user_id, action, table_name, row_id, old_values, new_values). */
+  readonly table: AnyEntity;
+}
+
 export interface ModelSpec {
   /** The model's exports (`import * as schema from './schema.ts'`): every entity and enum in them is included. */
   readonly schema: Readonly<Record<string, unknown>>;
   readonly tenancy?: TenancySpec;
+  readonly audit?: AuditSpec;
 }
 
 export interface Model extends ModelSpec {

@@ -1,5 +1,5 @@
-import { type Change, type ChangeKind, type CommentTarget, UPDATED_AT_FUNCTION } from '../diff/changes.ts';
-import { updatedAtTriggerName } from '../ir/naming.ts';
+import { type Change, type ChangeKind, type CommentTarget, FUNCTION_ARGS, FUNCTION_NAMES, type LibraryFunction } from '../diff/changes.ts';
+import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
 import type { Column, ReferentialAction } from '../ir/types.ts';
 import { quoteIdent as q, quoteString, sqlType, typedLiteral } from '../sql/quote.ts';
 import { render } from './templates.ts';
@@ -45,17 +45,50 @@ const commentTarget = (t: CommentTarget): { sql: string; label: string; owner: s
       ? { sql: `COLUMN ${q(t.table)}.${q(t.column)}`, label: `column ${t.table}.${t.column}`, owner: t.table }
       : { sql: `TYPE ${q(t.name)}`, label: `type ${t.name}`, owner: t.name };
 
+const FUNCTION_TEMPLATES: Record<LibraryFunction, string> = {
+  updatedAt: 'sql/function-updated-at',
+  audit: 'sql/function-audit',
+  appendOnly: 'sql/function-append-only',
+  maintenance: 'sql/function-maintenance',
+};
+
+/** Nested trigger calls deeper than this are a runaway loop (it would kill a PGlite instance). */
+const MAX_TRIGGER_DEPTH = 16;
+
 const PLANNERS: { [K in ChangeKind]: Planner<K> } = {
+  createRole: ({ role }) => ({
+    comment: `application role ${role}`,
+    up: render('sql/create-role', { name: q(role), nameLiteral: quoteString(role) }),
+    down: render('sql/keep-role', { name: q(role), roleName: role }),
+    droppedWith: null,
+  }),
+  grantSchemaUsage: ({ role }) => ({
+    comment: `${role} may use schema public`,
+    up: render('sql/grant-schema-usage', { role: q(role) }),
+    down: render('sql/revoke-schema-usage', { role: q(role) }),
+    droppedWith: null,
+  }),
   createEnum: ({ enum: e }) => ({
     comment: `enum ${e.name}`,
     up: render('sql/create-enum', { name: q(e.name), values: e.values.map(quoteString).join(', ') }),
     down: render('sql/drop-enum', { name: q(e.name) }),
     droppedWith: null,
   }),
-  createUpdatedAtFunction: () => ({
-    comment: `function ${UPDATED_AT_FUNCTION}`,
-    up: render('sql/create-updated-at-function', { name: q(UPDATED_AT_FUNCTION) }),
-    down: render('sql/drop-function', { name: q(UPDATED_AT_FUNCTION) }),
+  createFunction: ({ fn, settings }) => ({
+    comment: `function ${FUNCTION_NAMES[fn]}`,
+    up: render(FUNCTION_TEMPLATES[fn], {
+      name: q(FUNCTION_NAMES[fn]),
+      maintenance: q(FUNCTION_NAMES.maintenance),
+      setting: MAINTENANCE_SETTING,
+      settingLiteral: quoteString(MAINTENANCE_SETTING),
+      maxDepth: MAX_TRIGGER_DEPTH,
+      auditTableName: settings.auditTable ?? '',
+      auditTable: settings.auditTable ? q(settings.auditTable) : '',
+      actionType: settings.auditActionType ?? 'text',
+      tenantKey: q(settings.tenantKey),
+      userSetting: quoteString(settings.userSetting),
+    }),
+    down: render('sql/drop-function', { name: q(FUNCTION_NAMES[fn]), args: FUNCTION_ARGS[fn] }),
     droppedWith: null,
   }),
   createTable: ({ table: t }) => {
@@ -71,8 +104,9 @@ const PLANNERS: { [K in ChangeKind]: Planner<K> } = {
     };
   },
   addForeignKey: ({ table, fk }) => {
+    const setColumns = fk.onDeleteSetColumns ? ` (${list(fk.onDeleteSetColumns)})` : '';
     const actions =
-      (fk.onDelete === 'noAction' ? '' : ` ON DELETE ${ACTION_SQL[fk.onDelete]}`) +
+      (fk.onDelete === 'noAction' ? '' : ` ON DELETE ${ACTION_SQL[fk.onDelete]}${setColumns}`) +
       (fk.onUpdate === 'noAction' ? '' : ` ON UPDATE ${ACTION_SQL[fk.onUpdate]}`);
     return {
       comment: `foreign key ${table}(${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')})`,
@@ -94,10 +128,41 @@ const PLANNERS: { [K in ChangeKind]: Planner<K> } = {
     down: render('sql/drop-index', { name: q(i.name) }),
     droppedWith: table,
   }),
-  createUpdatedAtTrigger: ({ table, column }) => ({
-    comment: `keep ${table}.${column} current`,
-    up: render('sql/create-updated-at-trigger', { name: q(updatedAtTriggerName(table)), table: q(table), function: q(UPDATED_AT_FUNCTION), argument: quoteString(column) }),
-    down: render('sql/drop-trigger', { name: q(updatedAtTriggerName(table)), table: q(table) }),
+  createTrigger: ({ table, trigger: tr }) => ({
+    comment: `trigger ${tr.name}`,
+    up: render('sql/create-trigger', {
+      name: q(tr.name),
+      table: q(table),
+      timing: tr.timing.toUpperCase(),
+      events: tr.events.map((e) => e.toUpperCase()).join(' OR '),
+      level: tr.level.toUpperCase(),
+      function: q(FUNCTION_NAMES[tr.kind]),
+      args: tr.args.map(quoteString).join(', '),
+    }),
+    down: render('sql/drop-trigger', { name: q(tr.name), table: q(table) }),
+    droppedWith: table,
+  }),
+  enableRowLevelSecurity: ({ table }) => ({
+    comment: `row-level security on ${table}, also for its owner`,
+    up: render('sql/enable-rls', { table: q(table) }),
+    down: render('sql/disable-rls', { table: q(table) }),
+    droppedWith: table,
+  }),
+  createPolicy: ({ table, policy: p }) => ({
+    comment: `policy ${p.name}`,
+    up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), using: p.using ?? '', withCheck: p.withCheck ?? '' }),
+    down: render('sql/drop-policy', { name: q(p.name), table: q(table) }),
+    droppedWith: table,
+  }),
+  grant: ({ table, grant: g }) => ({
+    comment: `what ${g.role} may do on ${table}`,
+    up: render('sql/grant', {
+      table: q(table),
+      role: q(g.role),
+      privileges: g.privileges.filter((p) => p !== 'update' || g.updateColumns === null).map((p) => p.toUpperCase()).join(', '),
+      updateColumns: g.updateColumns ? list(g.updateColumns) : '',
+    }),
+    down: render('sql/revoke', { table: q(table), role: q(g.role) }),
     droppedWith: table,
   }),
   commentOn: ({ target, comment, previous }) => {

@@ -7,6 +7,8 @@ import { isColumnRef, type ColumnRef, type SqlExpr } from '../dsl/sql.ts';
 import { literal, quoteIdent } from '../sql/quote.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from './naming.ts';
+import { applyTenancy } from './tenancy.ts';
+import { withTriggers } from './triggers.ts';
 import {
   IR_FORMAT_VERSION,
   type Check,
@@ -63,7 +65,9 @@ export function buildIr(model: Model, info: ModelSourceInfo, diagnostics: Diagno
         appRole: model.tenancy.appRole ?? 'app_user',
       }
     : null;
-  return { formatVersion: IR_FORMAT_VERSION, tenancy, enums: [...enums.values()].sort(byName), tables, seeds: [] };
+  const audit = model.audit && isEntity(model.audit.table) ? { table: model.audit.table[ENTITY].name } : null;
+  const ir: Ir = { formatVersion: IR_FORMAT_VERSION, tenancy, audit, enums: [...enums.values()].sort(byName), tables, seeds: [] };
+  return applyTenancy(withTriggers(ir));
 }
 
 function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancyOn: boolean): Table {
@@ -100,6 +104,7 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
       comment: s.comment ?? info.comments[`${t}.${name}`] ?? null,
       updatedAt: s.updatedAt,
       sensitive: s.sensitive,
+      immutable: s.immutable,
       renamedFrom: s.renamedFrom,
     });
     if (s.primaryKey) pkColumns.push(name);
@@ -120,6 +125,7 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
           refColumns: [target.column],
           onDelete: s.references.options.onDelete ?? 'noAction',
           onUpdate: s.references.options.onUpdate ?? 'noAction',
+          onDeleteSetColumns: null,
         });
     }
   }
@@ -161,6 +167,7 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
           refColumns: targets.map((r) => r.column),
           onDelete: c.onDelete,
           onUpdate: c.onUpdate,
+          onDeleteSetColumns: null,
         });
         break;
       }
@@ -183,11 +190,13 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
 
   const o = e.options;
   const appendOnly = o.appendOnly ?? false;
+  const tenancy = o.tenancy ?? 'global';
+  const privileges = o.privileges ?? (tenancy === 'root' ? ['select', 'update'] : appendOnly ? ['select', 'insert'] : ['select', 'insert', 'update', 'delete']);
   return {
     name: t,
     comment: o.comment ?? info.comments[t] ?? null,
     source: info.files[t] ?? 'model',
-    tenancy: o.tenancy ?? 'global',
+    tenancy,
     audited: o.audited ?? false,
     appendOnly,
     renamedFrom: o.renamedFrom ?? null,
@@ -197,6 +206,11 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
     checks: checks.sort(byName),
     foreignKeys: foreignKeys.sort(byName),
     indexes: indexes.sort(byName),
+    privileges: (['select', 'insert', 'update', 'delete'] as const).filter((p) => privileges.includes(p)),
+    rowLevelSecurity: false,
+    policies: [],
+    grants: [],
+    triggers: [],
     api: {
       expose: o.api?.expose ?? true,
       operations: [...(o.api?.operations ?? (appendOnly ? ['list', 'get', 'create'] : ['list', 'get', 'create', 'update', 'delete']))],

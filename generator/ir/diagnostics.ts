@@ -27,6 +27,8 @@ export const CODES = {
   'tenancy-key': 'a tenant-scoped entity lacks the tenant key, or it is not a NOT NULL uuid referencing the root',
   'tenancy-global-ref': 'a global entity references a tenant-scoped one',
   'missing-tenancy': 'the model has tenancy but an entity does not say whether it is root, scoped or global',
+  'audit-table': 'audited entities need an append-only audit table with the columns audit triggers write',
+  'audit-entity': 'an entity cannot be audited (no single uuid primary key, global in a tenant model, or the audit table itself)',
   'fk-without-index': 'a foreign key has no index starting with its columns (deletes on the parent scan the child)',
   'model-load': 'a model file could not be loaded',
 } as const;

@@ -23,4 +23,3 @@ export const uniqueName = (table: string, columns: readonly string[]) => derived
 export const foreignKeyName = (table: string, columns: readonly string[]) => derivedName(table, columns, 'fkey');
 export const indexName = (table: string, columns: readonly string[]) => derivedName(table, columns, 'idx');
 export const checkName = (table: string, column: string) => derivedName(table, [column], 'check');
-export const updatedAtTriggerName = (table: string) => derivedName(table, [], 'set_updated_at');

@@ -42,6 +42,8 @@ export interface Column {
   readonly updatedAt: boolean;
   /** Left out of audit payloads and logs (e.g. password hashes). */
   readonly sensitive: boolean;
+  /** Set on insert, never updated by the application (e.g. created_at). */
+  readonly immutable: boolean;
   /** Previous name, for an explicit rename in a later migration. */
   readonly renamedFrom: string | null;
 }
@@ -71,6 +73,43 @@ export interface ForeignKey {
   readonly refColumns: readonly string[];
   readonly onDelete: ReferentialAction;
   readonly onUpdate: ReferentialAction;
+  /**
+   * For `ON DELETE SET NULL (cols)` (PostgreSQL 15+): the columns to null.
+   * Null means all; a tenant-safe composite key nulls only the reference,
+   * never the tenant key.
+   */
+  readonly onDeleteSetColumns: readonly string[] | null;
+}
+
+export type Privilege = 'select' | 'insert' | 'update' | 'delete';
+export type PolicyCommand = 'select' | 'insert' | 'update' | 'delete' | 'all';
+
+/** A permissive row-level-security policy. Expressions are SQL, identifiers quoted. */
+export interface Policy {
+  readonly name: string;
+  readonly command: PolicyCommand;
+  readonly using: string | null;
+  readonly withCheck: string | null;
+}
+
+/** Privileges of one role on one table; `updateColumns` limits UPDATE to those columns. */
+export interface Grant {
+  readonly role: string;
+  readonly privileges: readonly Privilege[];
+  readonly updateColumns: readonly string[] | null;
+}
+
+export type TriggerKind = 'updatedAt' | 'audit' | 'appendOnly';
+
+/** A trigger calling one of schemagen's library functions (named by `kind`). */
+export interface Trigger {
+  readonly name: string;
+  readonly kind: TriggerKind;
+  readonly timing: 'before' | 'after';
+  readonly events: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
+  readonly level: 'row' | 'statement';
+  /** Literal arguments passed to the function. */
+  readonly args: readonly string[];
 }
 
 export interface IndexColumn {
@@ -116,6 +155,15 @@ export interface Table {
   readonly checks: readonly Check[];
   readonly foreignKeys: readonly ForeignKey[];
   readonly indexes: readonly Index[];
+  /** What the application role may do (before row-level security narrows it). */
+  readonly privileges: readonly Privilege[];
+  /** ENABLE and FORCE ROW LEVEL SECURITY. */
+  readonly rowLevelSecurity: boolean;
+  /** Sorted by name. */
+  readonly policies: readonly Policy[];
+  readonly grants: readonly Grant[];
+  /** Sorted by name. */
+  readonly triggers: readonly Trigger[];
   readonly api: ApiOptions;
 }
 
@@ -144,9 +192,15 @@ export interface SeedRow {
   readonly values: { readonly [column: string]: JsonValue };
 }
 
+/** Where audited entities write their changes. */
+export interface AuditConfig {
+  readonly table: string;
+}
+
 export interface Ir {
   readonly formatVersion: typeof IR_FORMAT_VERSION;
   readonly tenancy: TenancyConfig | null;
+  readonly audit: AuditConfig | null;
   /** Sorted by name. */
   readonly enums: readonly EnumType[];
   /** Sorted by name. */
@@ -154,4 +208,4 @@ export interface Ir {
   readonly seeds: readonly SeedRow[];
 }
 
-export const emptyIr = (): Ir => ({ formatVersion: IR_FORMAT_VERSION, tenancy: null, enums: [], tables: [], seeds: [] });
+export const emptyIr = (): Ir => ({ formatVersion: IR_FORMAT_VERSION, tenancy: null, audit: null, enums: [], tables: [], seeds: [] });

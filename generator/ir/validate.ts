@@ -50,20 +50,57 @@ export function validateIr(ir: Ir, d: Diagnostics): void {
         if (!rc) return d.error('unknown-column', path, `references ${target.name}.${remote}, which does not exist`, `reference one of: ${[...targetCols.keys()].join(', ')}`);
         if (lc && !sameType(lc.type, rc.type))
           d.error('fk-type-mismatch', `${t.name}.${local}`, `is ${sqlType(lc.type)} but references ${target.name}.${remote} of type ${sqlType(rc.type)}`, `declare ${t.name}.${local} as ${sqlType(rc.type)}`);
-        if (lc?.notNull && (fk.onDelete === 'setNull' || fk.onUpdate === 'setNull'))
+        const nulledOnDelete = fk.onDelete === 'setNull' && (fk.onDeleteSetColumns ?? fk.columns).includes(local);
+        if (lc?.notNull && (nulledOnDelete || fk.onUpdate === 'setNull'))
           d.error('set-null-not-null', `${t.name}.${local}`, `is NOT NULL but its foreign key to ${target.name} says SET NULL`, `make the column nullable (drop .notNull()) or use onDelete: 'cascade' or 'restrict'`);
       });
       const keyed = [target.primaryKey?.columns ?? [], ...target.uniques.map((u) => u.columns), ...target.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns.map((c) => c.name))];
       if (!keyed.some((k) => sameSet(k, fk.refColumns)))
         d.error('fk-target-not-unique', path, `references ${target.name}(${fk.refColumns.join(', ')}), which is neither its primary key nor unique`, `reference its primary key or add unique(${fk.refColumns.join(', ')}) to ${target.name}`);
       const indexed = [t.primaryKey?.columns ?? [], ...t.uniques.map((u) => u.columns), ...t.indexes.filter((i) => !i.where).map((i) => i.columns.map((c) => c.name))];
-      if (!indexed.some((k) => sameSet(k.slice(0, fk.columns.length), fk.columns)))
+      // a tenant-safe key (tenant key, parent id) is served as well by an index on the parent id alone
+      const own = fk.columns.filter((c) => c !== ir.tenancy?.key);
+      if (!indexed.some((k) => sameSet(k.slice(0, fk.columns.length), fk.columns) || (own.length > 0 && sameSet(k.slice(0, own.length), own))))
         d.warning('fk-without-index', path, `has no index starting with (${fk.columns.join(', ')})`, `add index(${fk.columns.map((c) => `t.${c}`).join(', ')}) so deletes on ${target.name} do not scan ${t.name}`);
     }
     for (const f of [...t.api.filterable, ...t.api.sortable])
       if (!cols.has(f)) d.error('bad-api-option', `${t.name}.${f}`, 'is listed in api.filterable/sortable but is not a column', `use one of: ${[...cols.keys()].join(', ')}`);
   }
   checkTenancy(ir, tables, d);
+  checkAudit(ir, tables, d);
+}
+
+const AUDIT_COLUMNS: Record<string, (t: ColumnType) => boolean> = {
+  user_id: (t) => t.kind === 'uuid',
+  action: (t) => t.kind === 'enum' || t.kind === 'text' || t.kind === 'varchar',
+  table_name: (t) => t.kind === 'text' || t.kind === 'varchar',
+  row_id: (t) => t.kind === 'uuid',
+  old_values: (t) => t.kind === 'jsonb',
+  new_values: (t) => t.kind === 'jsonb',
+};
+
+function checkAudit(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
+  const audited = ir.tables.filter((t) => t.audited);
+  if (audited.length === 0) return;
+  const name = ir.audit?.table;
+  const log = name ? tables.get(name) : undefined;
+  if (!log) {
+    d.error('audit-table', audited[0]!.name, `is audited but the model names no audit table`, 'pass defineModel({ audit: { table: audit_logs } }) with an append-only entity');
+    return;
+  }
+  if (!log.appendOnly) d.error('audit-table', log.name, 'is the audit table but is not append-only', 'add appendOnly: true to it');
+  const columns = { ...AUDIT_COLUMNS, [ir.tenancy?.key ?? 'organization_id']: (t: ColumnType) => t.kind === 'uuid' };
+  for (const [column, fits] of Object.entries(columns)) {
+    const c = log.columns.find((x) => x.name === column);
+    if (!c || !fits(c.type)) d.error('audit-table', `${log.name}.${column}`, c ? `has type ${sqlType(c.type)}, which cannot hold what audit triggers write` : 'is missing; audit triggers write it', `declare ${column} as in README "Audit log"`);
+  }
+  for (const t of audited) {
+    if (t.name === log.name) d.error('audit-entity', t.name, 'is the audit table and audited: every audit row would write another', 'remove audited: true from it');
+    const pk = t.primaryKey?.columns ?? [];
+    const pkType = t.columns.find((c) => c.name === pk[0])?.type.kind;
+    if (pk.length !== 1 || pkType !== 'uuid') d.error('audit-entity', t.name, 'is audited but its primary key is not a single uuid column (audit rows record row_id)', 'give it id: uuid().primaryKey().defaultRandom() or remove audited');
+    if (ir.tenancy && t.tenancy === 'global') d.error('audit-entity', t.name, 'is global and audited, but audit rows belong to a tenant', "remove audited, or mark it tenancy: 'scoped'");
+  }
 }
 
 function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly string[] }>, d: Diagnostics) {
@@ -169,7 +206,8 @@ function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
       d.error('tenancy-root', t.name, `is marked tenancy: 'root' but the model's root is ${root.name}`, "mark it 'scoped' or 'global'");
     if (t.tenancy === 'scoped') {
       const key = t.columns.find((c) => c.name === ten.key);
-      const fk = t.foreignKeys.find((f) => f.columns.includes(ten.key) && f.refTable === root.name);
+      // append-only history (audit logs) keeps the key without a foreign key: it outlives the rows, users and organizations it describes
+      const fk = t.appendOnly || t.foreignKeys.some((f) => f.columns.length === 1 && f.columns[0] === ten.key && f.refTable === root.name);
       if (!key || key.type.kind !== 'uuid' || !key.notNull || !fk)
         d.error('tenancy-key', `${t.name}.${ten.key}`, `a tenant-scoped entity needs ${ten.key} uuid NOT NULL referencing ${root.name}`, `add ${ten.key}: uuid().notNull().references(() => ${root.name}.id, { onDelete: 'cascade' })`);
     }

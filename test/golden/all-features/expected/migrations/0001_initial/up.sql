@@ -94,8 +94,8 @@ CREATE INDEX "tickets_parent_id_idx" ON "tickets" ("parent_id");
 -- index tickets_project_id_views_idx
 CREATE INDEX "tickets_project_id_views_idx" ON "tickets" ("project_id", "views" DESC);
 
--- keep projects.updated_at current
-CREATE TRIGGER "projects_set_updated_at" BEFORE UPDATE ON "projects"
+-- trigger projects_set_updated_at_trg
+CREATE TRIGGER "projects_set_updated_at_trg" BEFORE UPDATE ON "projects"
   FOR EACH ROW EXECUTE FUNCTION "schemagen_set_updated_at"('updated_at');
 
 -- comment on type priority
