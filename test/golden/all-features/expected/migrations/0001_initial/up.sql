@@ -9,6 +9,9 @@ CREATE TYPE "priority" AS ENUM ('low', 'normal', 'high');
 CREATE FUNCTION "schemagen_set_updated_at"() RETURNS trigger
   LANGUAGE plpgsql AS $fn$
 BEGIN
+  IF pg_trigger_depth() > 16 THEN
+    RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';
+  END IF;
   NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));
   RETURN NEW;
 END;

@@ -74,6 +74,9 @@ $fn$;
 CREATE FUNCTION "schemagen_refuse_change"() RETURNS trigger
   LANGUAGE plpgsql AS $fn$
 BEGIN
+  IF pg_trigger_depth() > 16 THEN
+    RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';
+  END IF;
   IF "schemagen_maintenance"(TG_RELID) THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
