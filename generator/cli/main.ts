@@ -1,10 +1,8 @@
 import yargs from 'yargs';
 import { resolve } from 'node:path';
 import { DbConnectionError } from '../runtime/db.ts';
-import { MigrationError } from '../runtime/migrations.ts';
+import { MigrationError } from '../runtime/migration-error.ts';
 import { UserError } from './errors.ts';
-import { runGenerate } from './generate-command.ts';
-import { runMigrate } from './migrate-command.ts';
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -32,7 +30,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       '$0',
       'Generate generated/ from model/ (migrations, schema.md)',
       (y) => y.option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 naming each stale, missing or extra file and any model change not captured in a migration' }),
-      (a) => run(() => runGenerate({ root: resolve(a.root), check: a.check, ...io }))(),
+      (a) => run(async () => (await import('./generate-command.ts')).runGenerate({ root: resolve(a.root), check: a.check, ...io }))(),
     )
     .command(
       'migrate <action>',
@@ -45,8 +43,8 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           .option('steps', { type: 'number', describe: 'down: how many migrations to revert (default 1)' })
           .option('to', { type: 'number', describe: 'up: apply up to this version; down: revert down to this version (0 = all)' }),
       (a) =>
-        run(() =>
-          runMigrate({
+        run(async () =>
+          (await import('./migrate-command.ts')).runMigrate({
             root: resolve(a.root),
             action: a.action,
             databaseUrl: a['database-url'] || undefined,

@@ -150,7 +150,7 @@ const PLANNERS: { [K in ChangeKind]: Planner<K> } = {
   }),
   createPolicy: ({ table, policy: p }) => ({
     comment: `policy ${p.name}`,
-    up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), using: p.using ?? '', withCheck: p.withCheck ?? '' }),
+    up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), to: p.to === 'owner' ? 'CURRENT_USER' : 'PUBLIC', using: p.using ?? '', withCheck: p.withCheck ?? '' }),
     down: render('sql/drop-policy', { name: q(p.name), table: q(table) }),
     droppedWith: table,
   }),

@@ -66,14 +66,14 @@ function policiesFor(t: Table, ten: TenancyConfig): Policy[] {
   const maintenance = `(SELECT ${q(MAINTENANCE_FUNCTION)}(${quoteString(t.name)}::regclass))`;
   const name = (suffix: string) => derivedName(t.name, [], suffix);
   const policies: Policy[] = [
-    { name: name('tenant_select'), command: 'select', using: match, withCheck: null },
-    { name: name('tenant_update'), command: 'update', using: match, withCheck: match },
-    { name: name('owner_maintenance'), command: 'all', using: maintenance, withCheck: maintenance },
+    { name: name('tenant_select'), command: 'select', to: 'public', using: match, withCheck: null },
+    { name: name('tenant_update'), command: 'update', to: 'public', using: match, withCheck: match },
+    { name: name('owner_maintenance'), command: 'all', to: 'owner', using: maintenance, withCheck: maintenance },
   ];
   if (t.tenancy === 'scoped')
     policies.push(
-      { name: name('tenant_insert'), command: 'insert', using: null, withCheck: match },
-      { name: name('tenant_delete'), command: 'delete', using: match, withCheck: null },
+      { name: name('tenant_insert'), command: 'insert', to: 'public', using: null, withCheck: match },
+      { name: name('tenant_delete'), command: 'delete', to: 'public', using: match, withCheck: null },
     );
   return policies.sort(byName);
 }

@@ -88,6 +88,12 @@ export type PolicyCommand = 'select' | 'insert' | 'update' | 'delete' | 'all';
 export interface Policy {
   readonly name: string;
   readonly command: PolicyCommand;
+  /**
+   * `public`: everyone, the owner included (FORCE). `owner`: only the role
+   * running the migration, so the application role's plans never carry the
+   * owner's OR branch (which would stop the planner from using indexes).
+   */
+  readonly to: 'public' | 'owner';
   readonly using: string | null;
   readonly withCheck: string | null;
 }

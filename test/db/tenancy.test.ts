@@ -169,6 +169,21 @@ describeEachEngine('tenant isolation', (engine) => {
     });
   });
 
+  it('the tenant predicate stays index-friendly: the app role\'s plan uses the (organization_id, created_at) index', async () => {
+    await rolledBack(h.db, async (tx) => {
+      await tx.query(`SET LOCAL schemagen.maintenance = 'on'`);
+      await tx.query(`INSERT INTO organizations (id, name, slug) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'O' || o, 'o-' || o FROM generate_series(1, 40) o`);
+      await tx.query(`INSERT INTO workflows (organization_id, name) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'W' || w FROM generate_series(1, 40) o, generate_series(1, 100) w`);
+      await tx.query('ANALYZE workflows');
+      await actAs(tx, '00000000-0000-4000-8000-000000000007');
+      const { rows } = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT * FROM workflows ORDER BY created_at DESC`);
+      const plan = JSON.stringify(rows[0]!['QUERY PLAN']);
+      // a permissive owner policy OR-ed into the app role's predicate once forced a sequential scan (3x slower)
+      expect(plan).toMatch(/"Index Name":"workflows_organization_id_created_at_idx"/);
+      expect(plan).not.toContain('"Seq Scan"');
+    });
+  });
+
   it('a runaway trigger loop is stopped by the generated guard instead of crashing the server', async () => {
     await rolledBack(h.db, async (tx) => {
       const data = rowsFor([{ users: 1, workflows: [{ buckets: [], assessments: [] }] }])[0]!;

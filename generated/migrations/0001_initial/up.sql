@@ -502,192 +502,192 @@ ALTER TABLE "workflows" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "workflows" FORCE ROW LEVEL SECURITY;
 
 -- policy assessment_documents_owner_maintenance
-CREATE POLICY "assessment_documents_owner_maintenance" ON "assessment_documents" FOR ALL
+CREATE POLICY "assessment_documents_owner_maintenance" ON "assessment_documents" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('assessment_documents'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('assessment_documents'::regclass)));
 
 -- policy assessment_documents_tenant_delete
-CREATE POLICY "assessment_documents_tenant_delete" ON "assessment_documents" FOR DELETE
+CREATE POLICY "assessment_documents_tenant_delete" ON "assessment_documents" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_documents_tenant_insert
-CREATE POLICY "assessment_documents_tenant_insert" ON "assessment_documents" FOR INSERT
+CREATE POLICY "assessment_documents_tenant_insert" ON "assessment_documents" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_documents_tenant_select
-CREATE POLICY "assessment_documents_tenant_select" ON "assessment_documents" FOR SELECT
+CREATE POLICY "assessment_documents_tenant_select" ON "assessment_documents" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_documents_tenant_update
-CREATE POLICY "assessment_documents_tenant_update" ON "assessment_documents" FOR UPDATE
+CREATE POLICY "assessment_documents_tenant_update" ON "assessment_documents" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_results_owner_maintenance
-CREATE POLICY "assessment_results_owner_maintenance" ON "assessment_results" FOR ALL
+CREATE POLICY "assessment_results_owner_maintenance" ON "assessment_results" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('assessment_results'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('assessment_results'::regclass)));
 
 -- policy assessment_results_tenant_delete
-CREATE POLICY "assessment_results_tenant_delete" ON "assessment_results" FOR DELETE
+CREATE POLICY "assessment_results_tenant_delete" ON "assessment_results" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_results_tenant_insert
-CREATE POLICY "assessment_results_tenant_insert" ON "assessment_results" FOR INSERT
+CREATE POLICY "assessment_results_tenant_insert" ON "assessment_results" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_results_tenant_select
-CREATE POLICY "assessment_results_tenant_select" ON "assessment_results" FOR SELECT
+CREATE POLICY "assessment_results_tenant_select" ON "assessment_results" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessment_results_tenant_update
-CREATE POLICY "assessment_results_tenant_update" ON "assessment_results" FOR UPDATE
+CREATE POLICY "assessment_results_tenant_update" ON "assessment_results" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessments_owner_maintenance
-CREATE POLICY "assessments_owner_maintenance" ON "assessments" FOR ALL
+CREATE POLICY "assessments_owner_maintenance" ON "assessments" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('assessments'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('assessments'::regclass)));
 
 -- policy assessments_tenant_delete
-CREATE POLICY "assessments_tenant_delete" ON "assessments" FOR DELETE
+CREATE POLICY "assessments_tenant_delete" ON "assessments" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessments_tenant_insert
-CREATE POLICY "assessments_tenant_insert" ON "assessments" FOR INSERT
+CREATE POLICY "assessments_tenant_insert" ON "assessments" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessments_tenant_select
-CREATE POLICY "assessments_tenant_select" ON "assessments" FOR SELECT
+CREATE POLICY "assessments_tenant_select" ON "assessments" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy assessments_tenant_update
-CREATE POLICY "assessments_tenant_update" ON "assessments" FOR UPDATE
+CREATE POLICY "assessments_tenant_update" ON "assessments" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy audit_logs_owner_maintenance
-CREATE POLICY "audit_logs_owner_maintenance" ON "audit_logs" FOR ALL
+CREATE POLICY "audit_logs_owner_maintenance" ON "audit_logs" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('audit_logs'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('audit_logs'::regclass)));
 
 -- policy audit_logs_tenant_delete
-CREATE POLICY "audit_logs_tenant_delete" ON "audit_logs" FOR DELETE
+CREATE POLICY "audit_logs_tenant_delete" ON "audit_logs" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy audit_logs_tenant_insert
-CREATE POLICY "audit_logs_tenant_insert" ON "audit_logs" FOR INSERT
+CREATE POLICY "audit_logs_tenant_insert" ON "audit_logs" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy audit_logs_tenant_select
-CREATE POLICY "audit_logs_tenant_select" ON "audit_logs" FOR SELECT
+CREATE POLICY "audit_logs_tenant_select" ON "audit_logs" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy audit_logs_tenant_update
-CREATE POLICY "audit_logs_tenant_update" ON "audit_logs" FOR UPDATE
+CREATE POLICY "audit_logs_tenant_update" ON "audit_logs" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy buckets_owner_maintenance
-CREATE POLICY "buckets_owner_maintenance" ON "buckets" FOR ALL
+CREATE POLICY "buckets_owner_maintenance" ON "buckets" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('buckets'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('buckets'::regclass)));
 
 -- policy buckets_tenant_delete
-CREATE POLICY "buckets_tenant_delete" ON "buckets" FOR DELETE
+CREATE POLICY "buckets_tenant_delete" ON "buckets" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy buckets_tenant_insert
-CREATE POLICY "buckets_tenant_insert" ON "buckets" FOR INSERT
+CREATE POLICY "buckets_tenant_insert" ON "buckets" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy buckets_tenant_select
-CREATE POLICY "buckets_tenant_select" ON "buckets" FOR SELECT
+CREATE POLICY "buckets_tenant_select" ON "buckets" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy buckets_tenant_update
-CREATE POLICY "buckets_tenant_update" ON "buckets" FOR UPDATE
+CREATE POLICY "buckets_tenant_update" ON "buckets" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy criteria_owner_maintenance
-CREATE POLICY "criteria_owner_maintenance" ON "criteria" FOR ALL
+CREATE POLICY "criteria_owner_maintenance" ON "criteria" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('criteria'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('criteria'::regclass)));
 
 -- policy criteria_tenant_delete
-CREATE POLICY "criteria_tenant_delete" ON "criteria" FOR DELETE
+CREATE POLICY "criteria_tenant_delete" ON "criteria" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy criteria_tenant_insert
-CREATE POLICY "criteria_tenant_insert" ON "criteria" FOR INSERT
+CREATE POLICY "criteria_tenant_insert" ON "criteria" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy criteria_tenant_select
-CREATE POLICY "criteria_tenant_select" ON "criteria" FOR SELECT
+CREATE POLICY "criteria_tenant_select" ON "criteria" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy criteria_tenant_update
-CREATE POLICY "criteria_tenant_update" ON "criteria" FOR UPDATE
+CREATE POLICY "criteria_tenant_update" ON "criteria" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy organizations_owner_maintenance
-CREATE POLICY "organizations_owner_maintenance" ON "organizations" FOR ALL
+CREATE POLICY "organizations_owner_maintenance" ON "organizations" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('organizations'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('organizations'::regclass)));
 
 -- policy organizations_tenant_select
-CREATE POLICY "organizations_tenant_select" ON "organizations" FOR SELECT
+CREATE POLICY "organizations_tenant_select" ON "organizations" FOR SELECT TO PUBLIC
   USING ("id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy organizations_tenant_update
-CREATE POLICY "organizations_tenant_update" ON "organizations" FOR UPDATE
+CREATE POLICY "organizations_tenant_update" ON "organizations" FOR UPDATE TO PUBLIC
   USING ("id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy users_owner_maintenance
-CREATE POLICY "users_owner_maintenance" ON "users" FOR ALL
+CREATE POLICY "users_owner_maintenance" ON "users" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('users'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('users'::regclass)));
 
 -- policy users_tenant_delete
-CREATE POLICY "users_tenant_delete" ON "users" FOR DELETE
+CREATE POLICY "users_tenant_delete" ON "users" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy users_tenant_insert
-CREATE POLICY "users_tenant_insert" ON "users" FOR INSERT
+CREATE POLICY "users_tenant_insert" ON "users" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy users_tenant_select
-CREATE POLICY "users_tenant_select" ON "users" FOR SELECT
+CREATE POLICY "users_tenant_select" ON "users" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy users_tenant_update
-CREATE POLICY "users_tenant_update" ON "users" FOR UPDATE
+CREATE POLICY "users_tenant_update" ON "users" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy workflows_owner_maintenance
-CREATE POLICY "workflows_owner_maintenance" ON "workflows" FOR ALL
+CREATE POLICY "workflows_owner_maintenance" ON "workflows" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('workflows'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('workflows'::regclass)));
 
 -- policy workflows_tenant_delete
-CREATE POLICY "workflows_tenant_delete" ON "workflows" FOR DELETE
+CREATE POLICY "workflows_tenant_delete" ON "workflows" FOR DELETE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy workflows_tenant_insert
-CREATE POLICY "workflows_tenant_insert" ON "workflows" FOR INSERT
+CREATE POLICY "workflows_tenant_insert" ON "workflows" FOR INSERT TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy workflows_tenant_select
-CREATE POLICY "workflows_tenant_select" ON "workflows" FOR SELECT
+CREATE POLICY "workflows_tenant_select" ON "workflows" FOR SELECT TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- policy workflows_tenant_update
-CREATE POLICY "workflows_tenant_update" ON "workflows" FOR UPDATE
+CREATE POLICY "workflows_tenant_update" ON "workflows" FOR UPDATE TO PUBLIC
   USING ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid))
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 

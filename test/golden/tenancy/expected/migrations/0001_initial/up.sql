@@ -198,82 +198,82 @@ ALTER TABLE "tenants" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "tenants" FORCE ROW LEVEL SECURITY;
 
 -- policy logs_owner_maintenance
-CREATE POLICY "logs_owner_maintenance" ON "logs" FOR ALL
+CREATE POLICY "logs_owner_maintenance" ON "logs" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('logs'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('logs'::regclass)));
 
 -- policy logs_tenant_delete
-CREATE POLICY "logs_tenant_delete" ON "logs" FOR DELETE
+CREATE POLICY "logs_tenant_delete" ON "logs" FOR DELETE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy logs_tenant_insert
-CREATE POLICY "logs_tenant_insert" ON "logs" FOR INSERT
+CREATE POLICY "logs_tenant_insert" ON "logs" FOR INSERT TO PUBLIC
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy logs_tenant_select
-CREATE POLICY "logs_tenant_select" ON "logs" FOR SELECT
+CREATE POLICY "logs_tenant_select" ON "logs" FOR SELECT TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy logs_tenant_update
-CREATE POLICY "logs_tenant_update" ON "logs" FOR UPDATE
+CREATE POLICY "logs_tenant_update" ON "logs" FOR UPDATE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid))
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy members_owner_maintenance
-CREATE POLICY "members_owner_maintenance" ON "members" FOR ALL
+CREATE POLICY "members_owner_maintenance" ON "members" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('members'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('members'::regclass)));
 
 -- policy members_tenant_delete
-CREATE POLICY "members_tenant_delete" ON "members" FOR DELETE
+CREATE POLICY "members_tenant_delete" ON "members" FOR DELETE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy members_tenant_insert
-CREATE POLICY "members_tenant_insert" ON "members" FOR INSERT
+CREATE POLICY "members_tenant_insert" ON "members" FOR INSERT TO PUBLIC
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy members_tenant_select
-CREATE POLICY "members_tenant_select" ON "members" FOR SELECT
+CREATE POLICY "members_tenant_select" ON "members" FOR SELECT TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy members_tenant_update
-CREATE POLICY "members_tenant_update" ON "members" FOR UPDATE
+CREATE POLICY "members_tenant_update" ON "members" FOR UPDATE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid))
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy projects_owner_maintenance
-CREATE POLICY "projects_owner_maintenance" ON "projects" FOR ALL
+CREATE POLICY "projects_owner_maintenance" ON "projects" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('projects'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('projects'::regclass)));
 
 -- policy projects_tenant_delete
-CREATE POLICY "projects_tenant_delete" ON "projects" FOR DELETE
+CREATE POLICY "projects_tenant_delete" ON "projects" FOR DELETE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy projects_tenant_insert
-CREATE POLICY "projects_tenant_insert" ON "projects" FOR INSERT
+CREATE POLICY "projects_tenant_insert" ON "projects" FOR INSERT TO PUBLIC
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy projects_tenant_select
-CREATE POLICY "projects_tenant_select" ON "projects" FOR SELECT
+CREATE POLICY "projects_tenant_select" ON "projects" FOR SELECT TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy projects_tenant_update
-CREATE POLICY "projects_tenant_update" ON "projects" FOR UPDATE
+CREATE POLICY "projects_tenant_update" ON "projects" FOR UPDATE TO PUBLIC
   USING ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid))
   WITH CHECK ("tenant_id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy tenants_owner_maintenance
-CREATE POLICY "tenants_owner_maintenance" ON "tenants" FOR ALL
+CREATE POLICY "tenants_owner_maintenance" ON "tenants" FOR ALL TO CURRENT_USER
   USING ((SELECT "schemagen_maintenance"('tenants'::regclass)))
   WITH CHECK ((SELECT "schemagen_maintenance"('tenants'::regclass)));
 
 -- policy tenants_tenant_select
-CREATE POLICY "tenants_tenant_select" ON "tenants" FOR SELECT
+CREATE POLICY "tenants_tenant_select" ON "tenants" FOR SELECT TO PUBLIC
   USING ("id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
 -- policy tenants_tenant_update
-CREATE POLICY "tenants_tenant_update" ON "tenants" FOR UPDATE
+CREATE POLICY "tenants_tenant_update" ON "tenants" FOR UPDATE TO PUBLIC
   USING ("id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid))
   WITH CHECK ("id" = (SELECT nullif(current_setting('acme.tenant', true), '')::uuid));
 
