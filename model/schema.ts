@@ -1,7 +1,7 @@
 import {
   bigint, boolean, check, desc, entity, index, inet, integer, jsonb, numeric, sql, text, timestamptz, unique, uuid, varchar,
 } from '../generator/dsl/index.ts';
-import { id, timestamps } from './columns.ts';
+import { id, notBlank, timestamps } from './columns.ts';
 import { assessmentStatus, auditAction, resultOutcome, workflowStatus } from './enums.ts';
 
 export * from './enums.ts';
@@ -10,7 +10,7 @@ export * from './enums.ts';
 export const organizations = entity('organizations', {
   id: id(),
   /** Display name, e.g. "TÜV SÜD Demo". */
-  name: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  name: varchar(255).notNull().check(notBlank),
   /** URL-safe unique handle. */
   slug: varchar(63).notNull().unique().check((c) => sql`${c} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
   /** Organization-wide preferences (branding, default workflow, AI settings). */
@@ -47,7 +47,7 @@ export const users = entity('users', {
 export const workflows = entity('workflows', {
   id: id(),
   organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
-  name: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  name: varchar(255).notNull().check(notBlank),
   description: text(),
   status: workflowStatus().notNull().default('draft'),
   /** Who created it; kept as NULL when that user is deleted. */
@@ -71,7 +71,7 @@ export const buckets = entity('buckets', {
   id: id(),
   organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   workflow_id: uuid().notNull().references(() => workflows.id, { onDelete: 'cascade' }),
-  name: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  name: varchar(255).notNull().check(notBlank),
   description: text(),
   /** Order within the workflow, from 0. */
   position: integer().notNull().min(0),
@@ -88,7 +88,7 @@ export const criteria = entity('criteria', {
   id: id(),
   organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   bucket_id: uuid().notNull().references(() => buckets.id, { onDelete: 'cascade' }),
-  title: varchar(500).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  title: varchar(500).notNull().check(notBlank),
   description: text(),
   /** Instructions for the AI and the human reviewer. */
   guidance: text(),
@@ -112,7 +112,7 @@ export const assessments = entity('assessments', {
   organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   /** The workflow used; RESTRICT keeps history: a workflow with assessments cannot be deleted, archive it instead. */
   workflow_id: uuid().notNull().references(() => workflows.id, { onDelete: 'restrict' }),
-  title: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  title: varchar(255).notNull().check(notBlank),
   status: assessmentStatus().notNull().default('draft'),
   created_by: uuid().references(() => users.id, { onDelete: 'setNull' }),
   started_at: timestamptz(),
@@ -141,7 +141,7 @@ export const assessment_documents = entity('assessment_documents', {
   id: id(),
   organization_id: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   assessment_id: uuid().notNull().references(() => assessments.id, { onDelete: 'cascade' }),
-  file_name: varchar(255).notNull().check((c) => sql`btrim(${c}) <> ''`),
+  file_name: varchar(255).notNull().check(notBlank),
   mime_type: varchar(255).notNull(),
   size_bytes: bigint().notNull().min(0),
   /** Object-storage key; unique within the organization so two rows never share a file (and a conflict never reveals another tenant's key). */

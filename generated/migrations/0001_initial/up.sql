@@ -125,7 +125,7 @@ CREATE TABLE "assessment_documents" (
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT "assessment_documents_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "assessment_documents_organization_id_storage_key_key" UNIQUE ("organization_id", "storage_key"),
-  CONSTRAINT "assessment_documents_file_name_check" CHECK (btrim("file_name") <> ''),
+  CONSTRAINT "assessment_documents_file_name_check" CHECK ("file_name" ~ '\S'),
   CONSTRAINT "assessment_documents_page_count_check" CHECK ("page_count" >= 0),
   CONSTRAINT "assessment_documents_sha256_check" CHECK ("sha256" ~ '^[0-9a-f]{64}$'),
   CONSTRAINT "assessment_documents_size_bytes_check" CHECK ("size_bytes" >= 0)
@@ -171,7 +171,7 @@ CREATE TABLE "assessments" (
   CONSTRAINT "assessments_completed_after_started" CHECK ("completed_at" IS NULL OR "started_at" IS NULL OR "completed_at" >= "started_at"),
   CONSTRAINT "assessments_completed_has_time" CHECK ("status" <> 'completed' OR "completed_at" IS NOT NULL),
   CONSTRAINT "assessments_overall_score_check" CHECK (("overall_score" >= 0) AND ("overall_score" <= 1)),
-  CONSTRAINT "assessments_title_check" CHECK (btrim("title") <> '')
+  CONSTRAINT "assessments_title_check" CHECK ("title" ~ '\S')
 );
 
 -- table audit_logs
@@ -202,7 +202,7 @@ CREATE TABLE "buckets" (
   CONSTRAINT "buckets_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "buckets_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "buckets_workflow_id_position_key" UNIQUE ("workflow_id", "position"),
-  CONSTRAINT "buckets_name_check" CHECK (btrim("name") <> ''),
+  CONSTRAINT "buckets_name_check" CHECK ("name" ~ '\S'),
   CONSTRAINT "buckets_position_check" CHECK ("position" >= 0)
 );
 
@@ -223,7 +223,7 @@ CREATE TABLE "criteria" (
   CONSTRAINT "criteria_bucket_id_position_key" UNIQUE ("bucket_id", "position"),
   CONSTRAINT "criteria_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "criteria_position_check" CHECK ("position" >= 0),
-  CONSTRAINT "criteria_title_check" CHECK (btrim("title") <> ''),
+  CONSTRAINT "criteria_title_check" CHECK ("title" ~ '\S'),
   CONSTRAINT "criteria_weight_check" CHECK ("weight" >= 0)
 );
 
@@ -237,7 +237,7 @@ CREATE TABLE "organizations" (
   "updated_at" timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT "organizations_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "organizations_slug_key" UNIQUE ("slug"),
-  CONSTRAINT "organizations_name_check" CHECK (btrim("name") <> ''),
+  CONSTRAINT "organizations_name_check" CHECK ("name" ~ '\S'),
   CONSTRAINT "organizations_slug_check" CHECK ("slug" ~ '^[a-z0-9]+(-[a-z0-9]+)*$')
 );
 
@@ -274,7 +274,7 @@ CREATE TABLE "workflows" (
   CONSTRAINT "workflows_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "workflows_organization_id_id_key" UNIQUE ("organization_id", "id"),
   CONSTRAINT "workflows_organization_id_name_key" UNIQUE ("organization_id", "name"),
-  CONSTRAINT "workflows_name_check" CHECK (btrim("name") <> '')
+  CONSTRAINT "workflows_name_check" CHECK ("name" ~ '\S')
 );
 
 -- foreign key assessment_documents(organization_id, assessment_id) -> assessments(organization_id, id)
