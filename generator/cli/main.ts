@@ -55,6 +55,31 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           }),
         )(),
     )
+    .command(
+      'seed',
+      'Load seed data into a migrated database as its owner, in one transaction (existing rows are kept)',
+      (y) =>
+        y
+          .option('profile', { type: 'string', default: 'default', describe: 'Seed profile from model/seed.ts (default, load, ...)' })
+          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
+          .option('data-dir', { type: 'string', describe: 'PGlite data directory', defaultDescription: '<root>/.data' })
+          .option('orgs', { type: 'number', describe: 'Generated profiles (load): organizations' })
+          .option('workflows', { type: 'number', describe: 'Generated profiles (load): workflows per organization' })
+          .option('seed', { type: 'number', describe: 'Generated profiles (load): random seed; the same seed gives the same rows' })
+          .option('batch-rows', { type: 'number', describe: 'Rows per multi-row INSERT (default 500)' }),
+      (a) =>
+        run(async () =>
+          (await import('./seed-command.ts')).runSeed({
+            root: resolve(a.root),
+            profile: a.profile,
+            databaseUrl: a['database-url'] || undefined,
+            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            params: { orgs: a.orgs, workflows: a.workflows, seed: a.seed },
+            batchRows: a['batch-rows'],
+            ...io,
+          }),
+        )(),
+    )
     .strict()
     .help()
     .alias('h', 'help')

@@ -7,4 +7,6 @@ export { entity } from './entity.ts';
 export type { Entity, EntityOptions, RowOf } from './entity.ts';
 export { primaryKey, unique, check, foreignKey, index, desc } from './constraints.ts';
 export { defineModel } from './model.ts';
+export { defineSeeds, generated, ref, row, seededRandom } from './seed.ts';
+export type { SeedGenerator, SeedProfile, SeedRef, SeedRowSpec, SeedSpec, SeedValues } from './seed.ts';
 export type { Model } from './model.ts';

@@ -1,4 +1,5 @@
 import type { AnyEntity } from './entity.ts';
+import type { SeedSpec } from './seed.ts';
 
 export interface TenancySpec {
   /** The tenant root entity, e.g. `organizations`. */
@@ -20,6 +21,8 @@ export interface ModelSpec {
   readonly schema: Readonly<Record<string, unknown>>;
   readonly tenancy?: TenancySpec;
   readonly audit?: AuditSpec;
+  /** Seed data by profile, from `defineSeeds({...})` (usually `model/seed.ts`). */
+  readonly seeds?: SeedSpec;
 }
 
 export interface Model extends ModelSpec {

@@ -2,6 +2,7 @@ import { planCreate } from '../diff/plan-create.ts';
 import type { Ir } from '../ir/types.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { renderMigration } from './migration.ts';
+import { DEFAULT_PROFILE, renderSeedSql, SEED_FILE } from './seed-sql.ts';
 import { renderSchemaDoc } from './schema-doc.ts';
 import { irId, makeSnapshot, renderSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -37,8 +38,11 @@ export const INITIAL_MIGRATION = '0001_initial';
  * one creates the whole model; afterwards migrations are history and a model
  * that differs from the latest snapshot is reported as pending.
  */
-export function generate(ir: Ir, history: MigrationHistory): GenerateResult {
+export function generate(full: Ir, history: MigrationHistory): GenerateResult {
+  // Seed data is not schema: snapshots never carry it, so editing a seed never makes a migration pending.
+  const ir: Ir = { ...full, seeds: [] };
   const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }];
+  if (full.seeds.some((r) => r.profile === DEFAULT_PROFILE)) files.push({ path: SEED_FILE, contents: renderSeedSql(full) });
   let pending: PendingChange | null = null;
   if (history.folders.length === 0) {
     const sql = renderMigration(INITIAL_MIGRATION, planCreate(ir));

@@ -31,6 +31,16 @@ export const CODES = {
   'audit-entity': 'an entity cannot be audited (no single uuid primary key, global in a tenant model, or the audit table itself)',
   'fk-without-index': 'a foreign key has no index starting with its columns (deletes on the parent scan the child)',
   'model-load': 'a model file could not be loaded',
+  'seed-profile': 'a seed profile is neither a list of rows nor generated({...}), or its name or parameters are bad',
+  'seed-unknown-entity': 'a seed row names an entity the model does not have',
+  'seed-unknown-column': 'a seed row sets a column its entity does not have',
+  'seed-missing-column': 'a seed row leaves out a NOT NULL column that has no default',
+  'seed-bad-value': 'a seed value does not fit its column\'s type, or is NULL in a NOT NULL column',
+  'seed-bad-key': 'a seed row\'s key is empty or used twice within its entity',
+  'seed-bad-reference': '`ref(...)` on a column without a foreign key, to an entity the column does not reference, or ambiguous',
+  'seed-dangling-reference': '`ref(...)` names a seed row the profile does not have',
+  'seed-tenant-mismatch': 'a seed row references a row of another tenant',
+  'seed-cycle': 'seed rows reference each other in a cycle, so no insert order satisfies every foreign key',
 } as const;
 
 export type DiagnosticCode = keyof typeof CODES;

@@ -191,11 +191,16 @@ export interface TenancyConfig {
   readonly appRole: string;
 }
 
+/** One row of seed data (`model/seed.ts`), checked against the tables; static profiles only, in declaration order. */
 export interface SeedRow {
   readonly profile: string;
   readonly table: string;
+  /** Unique within the table and profile; the row's id is `seedId(table, key)` (UUID v5). */
   readonly key: string;
+  /** Column values, the id and every reference already filled in; columns left out take their default. */
   readonly values: { readonly [column: string]: JsonValue };
+  /** Columns whose value is another seed row's (`ref(...)`), and which row: the insert order follows these. */
+  readonly refs: { readonly [column: string]: { readonly table: string; readonly key: string } };
 }
 
 /** Where audited entities write their changes. */

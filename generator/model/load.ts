@@ -2,16 +2,20 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isModel } from '../dsl/model.ts';
+import type { SeedSpec } from '../dsl/seed.ts';
 import { buildIr } from '../ir/build.ts';
 import { Diagnostics, type Diagnostic } from '../ir/diagnostics.ts';
 import type { Ir } from '../ir/types.ts';
 import { validateIr } from '../ir/validate.ts';
 import { UserError } from '../cli/errors.ts';
 import { readModelSource } from './read-comments.ts';
+import { seedSourceFile, withSeeds } from './seed-source.ts';
 
 export interface LoadedModel {
   readonly ir: Ir;
   readonly diagnostics: readonly Diagnostic[];
+  /** The seeds as declared: generated profiles are functions, so only static profiles are in `ir.seeds`. */
+  readonly seeds: SeedSpec | null;
 }
 
 export const MODEL_ENTRY = 'model/index.ts';
@@ -36,9 +40,12 @@ export async function loadModel(root: string): Promise<LoadedModel> {
     throw new UserError(`${MODEL_ENTRY}: the model could not be loaded: ${message}; ${hint}`);
   }
   if (!isModel(mod.default)) throw new UserError(`${MODEL_ENTRY}: the default export is not a model; end the file with \`export default defineModel({ schema })\``);
-  const info = readModelSource(modelFiles(join(root, 'model')), root);
+  const files = modelFiles(join(root, 'model'));
+  const info = readModelSource(files, root);
   const diagnostics = new Diagnostics((name) => info.files[name] ?? MODEL_ENTRY);
-  const ir = buildIr(mod.default, info, diagnostics);
-  validateIr(ir, diagnostics);
-  return { ir, diagnostics: diagnostics.sorted() };
+  const schemaIr = buildIr(mod.default, info, diagnostics);
+  validateIr(schemaIr, diagnostics);
+  const seeds = mod.default.seeds;
+  const ir = withSeeds(schemaIr, seeds, seeds ? seedSourceFile(files, root, MODEL_ENTRY) : MODEL_ENTRY, diagnostics);
+  return { ir, diagnostics: diagnostics.sorted(), seeds: seeds ?? null };
 }
