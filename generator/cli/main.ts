@@ -80,6 +80,54 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           }),
         )(),
     )
+    .command(
+      'serve',
+      'Run generated/api on the development database (embedded PGlite in .data/, or DATABASE_URL), migrated and seeded first; refuses NODE_ENV=production',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: Number(process.env.PORT) || 3000, defaultDescription: '$PORT or 3000', describe: 'Port to listen on' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (0.0.0.0 for all)' })
+          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
+          .option('data-dir', { type: 'string', describe: 'PGlite data directory (and the development JWT secret)', defaultDescription: '<root>/.data' })
+          .option('seed', { type: 'boolean', default: true, describe: 'Load the default seed profile first (--no-seed to skip)' })
+          .option('log-level', { type: 'string', default: process.env.LOG_LEVEL || 'warn', defaultDescription: '$LOG_LEVEL or warn', describe: 'pino level of the API log' }),
+      (a) =>
+        run(async () =>
+          (await import('./serve-command.ts')).runServe({
+            root: resolve(a.root),
+            port: a.port,
+            host: a.host,
+            databaseUrl: a['database-url'] || undefined,
+            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            seed: a.seed,
+            logLevel: a['log-level'],
+            ...io,
+          }),
+        )(),
+    )
+    .command(
+      'token',
+      'Print a development JWT for a seeded user (for the Authorization header of generated/api); refuses NODE_ENV=production',
+      (y) =>
+        y
+          .option('user', { type: 'string', describe: 'E-mail of a seeded user' })
+          .option('user-id', { type: 'string', describe: 'Any user id (with --org-id) instead of --user' })
+          .option('org-id', { type: 'string', describe: 'The organization id for --user-id' })
+          .option('hours', { type: 'number', default: 12, describe: 'Lifetime of the token' })
+          .option('data-dir', { type: 'string', describe: 'Where the development JWT secret is kept (unless JWT_SECRET is set)', defaultDescription: '<root>/.data' }),
+      (a) =>
+        run(async () =>
+          (await import('./token-command.ts')).runToken({
+            root: resolve(a.root),
+            user: a.user,
+            userId: a['user-id'],
+            orgId: a['org-id'],
+            hours: a.hours,
+            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            out: io.out,
+          }),
+        )(),
+    )
     .strict()
     .help()
     .alias('h', 'help')

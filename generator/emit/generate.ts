@@ -1,5 +1,6 @@
 import { planCreate } from '../diff/plan-create.ts';
 import type { Ir } from '../ir/types.ts';
+import { renderApi } from './api/render.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { renderMigration } from './migration.ts';
 import { DEFAULT_PROFILE, renderSeedSql, SEED_FILE } from './seed-sql.ts';
@@ -41,7 +42,7 @@ export const INITIAL_MIGRATION = '0001_initial';
 export function generate(full: Ir, history: MigrationHistory): GenerateResult {
   // Seed data is not schema: snapshots never carry it, so editing a seed never makes a migration pending.
   const ir: Ir = { ...full, seeds: [] };
-  const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }];
+  const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }, ...renderApi(ir)];
   if (full.seeds.some((r) => r.profile === DEFAULT_PROFILE)) files.push({ path: SEED_FILE, contents: renderSeedSql(full) });
   let pending: PendingChange | null = null;
   if (history.folders.length === 0) {

@@ -17,7 +17,7 @@ const fmt = (v: number | undefined) => (v === undefined ? '' : v >= 100 ? v.toFi
 const table = [
   '| bench | engine | case | n | median | p95 | p99 | value | goal | met |',
   '| --- | --- | --- | --: | --: | --: | --: | --: | --- | --- |',
-  ...rows.map((r) => `| ${r.bench} | ${r.engine} | ${r.case} | ${r.n} | ${r.unit ? '' : `${fmt(r.median)} ms`} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.value === undefined ? '' : `${fmt(r.value)} ${r.unit ?? ''}`} | ${r.goal ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+  ...rows.map((r) => `| ${r.bench} | ${r.engine} | ${r.case} | ${r.n} | ${r.unit === '×' ? '' : `${fmt(r.median)} ms`} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.value === undefined ? '' : `${fmt(r.value)} ${r.unit ?? ''}`} | ${r.goal ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
 ].join('\n');
 console.log(table);
 const pgVersion = process.env.BENCH_DATABASE_URL ? 'see engine=pg rows' : 'not run (BENCH_DATABASE_URL unset)';

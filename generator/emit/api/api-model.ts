@@ -1,0 +1,267 @@
+import type { Column, ColumnType, Ir, Table } from '../../ir/types.ts';
+import { quoteIdent as q } from '../../sql/quote.ts';
+import { kebab } from './names.ts';
+
+/**
+ * What the generated API knows about the model, as plain data: the runtime
+ * reads it (`generated/api/model.ts`) and never builds an identifier itself.
+ * Every SQL fragment here is quoted by `quoteIdent`.
+ */
+
+export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
+export type ValueKind = 'uuid' | 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'inet' | 'enum' | 'array';
+
+export interface ApiColumn {
+  /** The quoted identifier. */
+  readonly sql: string;
+  readonly kind: ValueKind;
+  readonly nullable: boolean;
+  /** varchar(n): n. */
+  readonly maxLength: number | null;
+  /** Enum values. */
+  readonly values: readonly string[] | null;
+  /** A parameter of this column's type; `{p}` stands for `$n`, which always receives text (or NULL). */
+  readonly param: string;
+  /** A list of values for `in`; `{p}` receives a JSON array as text. */
+  readonly list: string;
+  /** The value as text, carried in a cursor and read back with `param` (never through a JS Date). */
+  readonly text: string;
+}
+
+/** A NOT NULL foreign key from a child to its parent: a child collection, and what a nested create may hold. */
+export interface ApiRelation {
+  /** The collection's name in a nested body and in `/v1/<parent>/:id/<path>`. */
+  readonly name: string;
+  readonly path: string;
+  readonly child: string;
+  /** The child's column that points at the parent. */
+  readonly column: string;
+  /** The parent's column it points at. */
+  readonly parentColumn: string;
+  /** Children may be created inside the parent's create body. */
+  readonly nested: boolean;
+  /** `GET /v1/<parent>/:id/<path>` lists them. */
+  readonly route: boolean;
+}
+
+export interface ApiResource {
+  readonly name: string;
+  /** `/v1/assessment-documents` */
+  readonly path: string;
+  readonly table: string;
+  /** The single-column primary key. */
+  readonly key: string;
+  /** The tenant key when the rows carry it (tenant-scoped entities); it is set from the token, never from a request. */
+  readonly tenantKey: string | null;
+  readonly operations: readonly Operation[];
+  /** The select list of a response row (sensitive columns left out), each value read as the response schema says. */
+  readonly select: string;
+  readonly columns: { readonly [name: string]: ApiColumn };
+  readonly insertable: readonly string[];
+  readonly updatable: readonly string[];
+  readonly filterable: readonly string[];
+  readonly sortable: readonly string[];
+  readonly relations: readonly ApiRelation[];
+}
+
+export type ConstraintKind = 'primaryKey' | 'unique' | 'foreignKey' | 'check';
+
+/** What an error report may say about a constraint: its table, the client-facing columns, and what a foreign key points at. */
+export interface ApiConstraint {
+  readonly table: string;
+  readonly kind: ConstraintKind;
+  readonly fields: readonly string[];
+  readonly references: string | null;
+}
+
+export interface ApiTenancy {
+  /** The role every request acts as (`SET LOCAL ROLE` through `set_config('role', …, true)`). */
+  readonly role: string;
+  readonly tenantSetting: string;
+  readonly userSetting: string;
+  /** The JWT claim holding the tenant id; `sub` holds the user id. */
+  readonly claim: string;
+}
+
+export interface ApiModel {
+  readonly tenancy: ApiTenancy | null;
+  /** Sorted by name. */
+  readonly resources: readonly ApiResource[];
+  readonly constraints: { readonly [name: string]: ApiConstraint };
+}
+
+export const TENANT_CLAIM = 'org';
+export const API_PREFIX = '/v1';
+
+/** An entity is served when the model exposes it and it has a single-column primary key. */
+export const isServed = (t: Table): boolean => t.api.expose && t.api.operations.length > 0 && t.primaryKey?.columns.length === 1;
+
+export function buildApiModel(ir: Ir): ApiModel {
+  const served = ir.tables.filter(isServed);
+  const enums = new Map(ir.enums.map((e) => [e.name, e.values]));
+  const relations = findRelations(ir, served);
+  const resources = served.map((t) => resource(ir, t, enums, relations.get(t.name) ?? []));
+  const constraints: Record<string, ApiConstraint> = {};
+  for (const t of ir.tables) for (const [name, c] of tableConstraints(ir, t)) constraints[name] = c;
+  return {
+    tenancy: ir.tenancy ? { role: ir.tenancy.appRole, tenantSetting: ir.tenancy.tenantSetting, userSetting: ir.tenancy.userSetting, claim: TENANT_CLAIM } : null,
+    resources,
+    constraints: Object.fromEntries(Object.entries(constraints).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+function tenantKeyOf(ir: Ir, t: Table): string | null {
+  return ir.tenancy && t.tenancy === 'scoped' ? ir.tenancy.key : null;
+}
+
+/** Server-stamped columns a client never sends: `updated_at`, and an immutable creation time. */
+const serverStamped = (c: Column) => c.updatedAt || (c.immutable && c.default?.kind === 'now');
+
+function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]>, relations: readonly ApiRelation[]): ApiResource {
+  const key = t.primaryKey!.columns[0]!;
+  const tenantKey = tenantKeyOf(ir, t);
+  const byName = new Map(t.columns.map((c) => [c.name, c]));
+  const keyColumn = byName.get(key)!;
+  const grant = ir.tenancy ? t.grants.find((g) => g.role === ir.tenancy!.appRole) : undefined;
+  const updateGrant = grant?.updateColumns ?? null;
+  const ops = t.api.operations;
+  const insertable = t.columns
+    .filter((c) => c.name !== tenantKey && !serverStamped(c) && !(c.name === key && keyColumn.default !== null))
+    .map((c) => c.name);
+  const updatable = t.columns
+    .filter((c) => c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && (updateGrant === null || updateGrant.includes(c.name)))
+    .map((c) => c.name);
+  const columns: Record<string, ApiColumn> = {};
+  for (const c of t.columns) columns[c.name] = apiColumn(c, enums);
+  return {
+    name: t.name,
+    path: `${API_PREFIX}/${kebab(t.name)}`,
+    table: q(t.name),
+    key,
+    tenantKey,
+    operations: (['list', 'get', 'create', 'update', 'delete'] as const).filter((o) => ops.includes(o)),
+    select: t.columns.filter((c) => !c.sensitive).map(selectExpression).join(', '),
+    columns,
+    insertable,
+    updatable,
+    filterable: [...t.api.filterable],
+    sortable: [...t.api.sortable],
+    relations,
+  };
+}
+
+/** How a column is read so that both drivers return the response schema's JSON type (no Date, no lossy int8). */
+function selectExpression(c: Column): string {
+  const col = q(c.name);
+  switch (c.type.kind) {
+    case 'timestamptz':
+    case 'date':
+    case 'array':
+      return `to_jsonb(${col}) AS ${col}`;
+    case 'bigint':
+      return `${col}::text AS ${col}`;
+    case 'numeric':
+      return `${col}::float8 AS ${col}`;
+    default:
+      return col;
+  }
+}
+
+/** The type a text parameter is cast to: base types only (a cast to varchar(n) would truncate silently). */
+function castType(type: ColumnType): string {
+  switch (type.kind) {
+    case 'varchar':
+      return 'text';
+    case 'enum':
+      return q(type.name);
+    case 'array':
+      return `${castType(type.of)}[]`;
+    default:
+      return type.kind;
+  }
+}
+
+function apiColumn(c: Column, enums: ReadonlyMap<string, readonly string[]>): ApiColumn {
+  const cast = castType(c.type);
+  const elements = (p: string, type: string) => `ARRAY(SELECT jsonb_array_elements_text(${p}::text::jsonb))::${type}[]`;
+  return {
+    sql: q(c.name),
+    kind: c.type.kind === 'varchar' ? 'text' : c.type.kind,
+    nullable: !c.notNull,
+    maxLength: c.type.kind === 'varchar' ? c.type.length : null,
+    values: c.type.kind === 'enum' ? [...(enums.get(c.type.name) ?? [])] : null,
+    param: c.type.kind === 'array' ? elements('{p}', castType(c.type.of)) : `{p}::text::${cast}`,
+    list: c.type.kind === 'array' || c.type.kind === 'jsonb' ? 'NULL' : elements('{p}', cast),
+    text: `${q(c.name)}::text`,
+  };
+}
+
+/**
+ * Parent → child relations from NOT NULL foreign keys (the tenant key left
+ * out of composite keys). A relation is nested only when it cannot recurse:
+ * no path leads from the child back to the parent.
+ */
+function findRelations(ir: Ir, served: readonly Table[]): Map<string, ApiRelation[]> {
+  const byName = new Map(served.map((t) => [t.name, t]));
+  const raw: { parent: string; child: Table; column: string; parentColumn: string }[] = [];
+  for (const child of served) {
+    const tenantKey = tenantKeyOf(ir, child);
+    for (const fk of child.foreignKeys) {
+      const parent = byName.get(fk.refTable);
+      if (!parent || parent.name === child.name) continue;
+      const pairs = fk.columns.map((c, i) => [c, fk.refColumns[i]!] as const).filter(([c, r]) => !(c === tenantKey && r === tenantKey));
+      if (pairs.length !== 1) continue;
+      const [column, parentColumn] = pairs[0]!;
+      if (column === tenantKey) continue;
+      if (!child.columns.find((c) => c.name === column)?.notNull) continue;
+      raw.push({ parent: parent.name, child, column, parentColumn });
+    }
+  }
+  const edges = new Map<string, Set<string>>();
+  for (const r of raw) edges.set(r.parent, (edges.get(r.parent) ?? new Set()).add(r.child.name));
+  const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+    if (from === to) return true;
+    seen.add(from);
+    return [...(edges.get(from) ?? [])].some((n) => !seen.has(n) && reaches(n, to, seen));
+  };
+  const out = new Map<string, ApiRelation[]>();
+  for (const r of raw.sort((a, b) => (a.child.name + a.column < b.child.name + b.column ? -1 : 1))) {
+    const twins = raw.filter((o) => o.parent === r.parent && o.child.name === r.child.name).length > 1;
+    const name = twins ? `${r.child.name}_by_${r.column}` : r.child.name;
+    const parentOps = byName.get(r.parent)!.api.operations;
+    const childOps = r.child.api.operations;
+    const list = out.get(r.parent) ?? [];
+    list.push({
+      name,
+      path: kebab(name),
+      child: r.child.name,
+      column: r.column,
+      parentColumn: r.parentColumn,
+      // a parent column of the same name would clash with the nested array in the create body
+      nested: parentOps.includes('create') && childOps.includes('create') && !reaches(r.child.name, r.parent) && !byName.get(r.parent)!.columns.some((c) => c.name === name),
+      route: childOps.includes('list') && parentOps.includes('get'),
+    });
+    out.set(r.parent, list);
+  }
+  return out;
+}
+
+/** Column names of a check's expression: the quoted identifiers of the table that it mentions. */
+function checkFields(t: Table, expr: string): string[] {
+  return t.columns.filter((c) => expr.includes(q(c.name))).map((c) => c.name);
+}
+
+function tableConstraints(ir: Ir, t: Table): [string, ApiConstraint][] {
+  const tenantKey = tenantKeyOf(ir, t);
+  const visible = (cols: readonly string[]) => {
+    const own = cols.filter((c) => c !== tenantKey);
+    return own.length > 0 ? own : [...cols];
+  };
+  const out: [string, ApiConstraint][] = [];
+  if (t.primaryKey) out.push([t.primaryKey.name, { table: t.name, kind: 'primaryKey', fields: [...t.primaryKey.columns], references: null }]);
+  for (const u of t.uniques) out.push([u.name, { table: t.name, kind: 'unique', fields: visible(u.columns), references: null }]);
+  for (const fk of t.foreignKeys) out.push([fk.name, { table: t.name, kind: 'foreignKey', fields: visible(fk.columns), references: fk.refTable }]);
+  for (const c of t.checks) out.push([c.name, { table: t.name, kind: 'check', fields: checkFields(t, c.expr), references: null }]);
+  for (const i of t.indexes) if (i.unique) out.push([i.name, { table: t.name, kind: 'unique', fields: visible(i.columns.map((c) => c.name)), references: null }]);
+  return out;
+}
