@@ -29,15 +29,22 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     .command(
       '$0',
       'Generate generated/ from model/ (migrations, schema.md)',
-      (y) => y.option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 naming each stale, missing or extra file and any model change not captured in a migration' }),
-      (a) => run(async () => (await import('./generate-command.ts')).runGenerate({ root: resolve(a.root), check: a.check, ...io }))(),
+      (y) =>
+        y
+          .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 naming each stale, missing or extra file, any model change not captured in a migration, and any fork in the history' })
+          .option('name', { type: 'string', describe: 'Write the model change since the latest migration as the next one, NNNN_<name> (lower-case letters, digits, _)' })
+          .option('allow-destructive', { type: 'boolean', default: false, describe: 'With --name: allow dropping tables or columns, narrowing types and unsafe NOT NULLs' }),
+      (a) =>
+        run(async () =>
+          (await import('./generate-command.ts')).runGenerate({ root: resolve(a.root), check: a.check, name: a.name, allowDestructive: a['allow-destructive'], ...io }),
+        )(),
     )
     .command(
       'migrate <action>',
       'Apply, revert or list migrations (DATABASE_URL, else embedded PGlite in .data/)',
       (y) =>
         y
-          .positional('action', { choices: ['up', 'down', 'status'] as const, demandOption: true, describe: 'up: apply pending; down: revert the newest; status: list' })
+          .positional('action', { choices: ['up', 'down', 'status', 'verify'] as const, demandOption: true, describe: 'up: apply pending; down: revert the newest; status: list; verify: up, down, up on a scratch database, comparing catalogs' })
           .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
           .option('data-dir', { type: 'string', describe: 'PGlite data directory', defaultDescription: '<root>/.data' })
           .option('steps', { type: 'number', describe: 'down: how many migrations to revert (default 1)' })
@@ -51,6 +58,8 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
             dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
             steps: a.steps,
             to: a.to,
+            // verify builds a scratch database: on the server only when --database-url is given explicitly, never from $DATABASE_URL
+            verifyServerUrl: argv.some((x) => x === '--database-url' || x.startsWith('--database-url=')) ? a['database-url'] || undefined : undefined,
             out: io.out,
           }),
         )(),

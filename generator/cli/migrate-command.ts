@@ -1,23 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { openDb } from '../runtime/open-db.ts';
+import { checkLineage } from '../emit/lineage.ts';
+import type { Db } from '../runtime/db.ts';
+import { MigrationError } from '../runtime/migration-error.ts';
 import { migrateDown, migrateUp, migrationStatus, readMigrations } from '../runtime/migrations.ts';
-import { MIGRATIONS_DIR } from './project-files.ts';
+import { openDb } from '../runtime/open-db.ts';
+import { openPg } from '../runtime/pg-db.ts';
+import { openPglite } from '../runtime/pglite-db.ts';
+import { verifyMigrations } from '../runtime/verify.ts';
 import { UserError } from './errors.ts';
+import { readLineage } from './migration-history.ts';
+import { MIGRATIONS_DIR } from './project-files.ts';
 
 export interface MigrateOptions {
   readonly root: string;
-  readonly action: 'up' | 'down' | 'status';
+  readonly action: 'up' | 'down' | 'status' | 'verify';
   readonly databaseUrl?: string;
   readonly dataDir?: string;
   readonly steps?: number;
   readonly to?: number;
+  /** verify: create the scratch database on this server (given with --database-url); PGlite in memory without it. */
+  readonly verifyServerUrl?: string;
   readonly out: (line: string) => void;
 }
 
-/** `gen migrate up | down | status` against DATABASE_URL, or PGlite in `.data/`. */
+/** `gen migrate up | down | status | verify` against DATABASE_URL, or PGlite in `.data/`. */
 export async function runMigrate(o: MigrateOptions): Promise<number> {
-  const migrations = await readMigrations(join(o.root, MIGRATIONS_DIR));
+  const dir = join(o.root, MIGRATIONS_DIR);
+  const migrations = await readMigrations(dir);
   if (migrations.length === 0) throw new UserError(`${MIGRATIONS_DIR}: no migrations; run \`npx gen\` first`);
+  const forks = checkLineage(readLineage(dir), MIGRATIONS_DIR);
+  if (forks.length > 0) throw new MigrationError('fork', `Refusing to migrate: the migration history has a fork.\n${forks.map((f) => `  - ${f}`).join('\n')}`);
+  if (o.action === 'verify') return verify(o, migrations);
+
   const where = o.databaseUrl ? redact(o.databaseUrl) : `PGlite at ${o.dataDir ?? '.data'}`;
   const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir ?? join(o.root, '.data') });
   try {
@@ -25,7 +40,7 @@ export async function runMigrate(o: MigrateOptions): Promise<number> {
       const states = await migrationStatus(db, migrations);
       o.out(`migrations on ${where}:`);
       for (const s of states) o.out(`  ${s.state.padEnd(12)} ${s.name}${s.appliedAt ? `  (applied ${s.appliedAt.toISOString()})` : ''}`);
-      return states.some((s) => s.state === 'changed' || s.state === 'missing-file') ? 1 : 0;
+      return states.some((s) => s.state === 'changed' || s.state === 'missing-file' || s.state === 'out-of-order') ? 1 : 0;
     }
     if (o.action === 'up') {
       const ran = await migrateUp(db, migrations, { to: o.to, log: o.out });
@@ -38,6 +53,44 @@ export async function runMigrate(o: MigrateOptions): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** Up, down, up on a scratch database that is thrown away afterwards. */
+async function verify(o: MigrateOptions, migrations: Awaited<ReturnType<typeof readMigrations>>): Promise<number> {
+  const scratch = o.verifyServerUrl ? await scratchDatabase(o.verifyServerUrl) : { db: await openPglite({}), where: 'PGlite in memory', drop: async () => {} };
+  o.out(`migrate verify on a scratch database (${scratch.where})`);
+  try {
+    await verifyMigrations(scratch.db, migrations, o.out);
+    return 0;
+  } finally {
+    await scratch.db.close();
+    await scratch.drop();
+  }
+}
+
+async function scratchDatabase(url: string): Promise<{ db: Db; where: string; drop: () => Promise<void> }> {
+  const name = `schemagen_verify_${randomBytes(6).toString('hex')}`;
+  const admin = await openPg(url, { max: 1 });
+  try {
+    await admin.exec(`create database ${name}`);
+  } catch (err) {
+    await admin.close();
+    throw new UserError(`migrate verify: cannot create a scratch database on ${redact(url)}: ${(err as Error).message}; the user needs CREATEDB, or omit --database-url to verify on PGlite`);
+  }
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = await openPg(u.toString());
+  return {
+    db,
+    where: `database ${name} on ${redact(url)}, dropped afterwards`,
+    drop: async () => {
+      try {
+        await admin.exec(`drop database if exists ${name} with (force)`);
+      } finally {
+        await admin.close();
+      }
+    },
+  };
 }
 
 /** A URL without its password, for messages. */

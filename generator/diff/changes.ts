@@ -1,4 +1,4 @@
-import type { EnumType, ForeignKey, Grant, Index, Policy, Table, Trigger, TriggerKind } from '../ir/types.ts';
+import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
 
 /** schemagen's own trigger and policy functions, emitted when the model uses them. */
 export type LibraryFunction = TriggerKind | 'maintenance';
@@ -6,20 +6,68 @@ export type LibraryFunction = TriggerKind | 'maintenance';
 /**
  * The closed set of schema changes. Each is plain data; `emit/plan-change.ts`
  * turns each into its up and down SQL.
+ *
+ * Names follow the phase a change runs in (see `order.ts`): removals run
+ * before renames and carry the names and definitions of the `before` model;
+ * renames carry both; creations and alterations run after renames and carry
+ * the `after` names. A change's down runs when the schema is in the same
+ * state, so it uses the same names.
  */
 export type Change =
+  // application role and schema access
   | { readonly kind: 'createRole'; readonly role: string }
+  | { readonly kind: 'dropRole'; readonly role: string }
   | { readonly kind: 'grantSchemaUsage'; readonly role: string }
+  | { readonly kind: 'revokeSchemaUsage'; readonly role: string }
+  // enums
   | { readonly kind: 'createEnum'; readonly enum: EnumType }
+  | { readonly kind: 'dropEnum'; readonly enum: EnumType }
+  /** One new value, placed after `after` (or before `before` when it becomes the first). */
+  | { readonly kind: 'addEnumValue'; readonly enum: string; readonly value: string; readonly after: string | null; readonly before: string | null }
+  // library functions
   | { readonly kind: 'createFunction'; readonly fn: LibraryFunction; readonly settings: FunctionSettings }
+  | { readonly kind: 'dropFunction'; readonly fn: LibraryFunction; readonly settings: FunctionSettings }
+  | { readonly kind: 'replaceFunction'; readonly fn: LibraryFunction; readonly from: FunctionSettings; readonly to: FunctionSettings }
+  // tables
   | { readonly kind: 'createTable'; readonly table: Table }
+  /** Down recreates the whole table from `table` (the before definition): columns, keys, indexes, triggers, security, comments; its rows are not restored. */
+  | { readonly kind: 'dropTable'; readonly table: Table }
+  | { readonly kind: 'renameTable'; readonly from: string; readonly to: string }
+  // columns
+  /** `maintenance`: the table's policies and triggers honour the owner's maintenance path, which a backfill UPDATE needs. */
+  | { readonly kind: 'addColumn'; readonly table: string; readonly column: Column; readonly maintenance: boolean }
+  | { readonly kind: 'dropColumn'; readonly table: string; readonly column: Column }
+  | { readonly kind: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType }
+  /** Rows holding NULL are first set to `backfill`, else to `default`; with neither, SET NOT NULL fails on such rows. */
+  | { readonly kind: 'setNotNull'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly backfill: string | null; readonly default: ColumnDefault | null; readonly maintenance: boolean }
+  | { readonly kind: 'dropNotNull'; readonly table: string; readonly column: string }
+  | { readonly kind: 'alterColumnDefault'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly from: ColumnDefault | null; readonly to: ColumnDefault | null }
+  // constraints (the down of a drop re-adds the `before` definition)
+  | { readonly kind: 'addPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }
+  | { readonly kind: 'dropPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }
+  | { readonly kind: 'addUnique'; readonly table: string; readonly unique: Unique }
+  | { readonly kind: 'dropUnique'; readonly table: string; readonly unique: Unique }
+  | { readonly kind: 'addCheck'; readonly table: string; readonly check: Check }
+  | { readonly kind: 'dropCheck'; readonly table: string; readonly check: Check }
   | { readonly kind: 'addForeignKey'; readonly table: string; readonly fk: ForeignKey }
-  | { readonly kind: 'createIndex'; readonly table: string; readonly index: Index }
+  | { readonly kind: 'dropForeignKey'; readonly table: string; readonly fk: ForeignKey }
+  | { readonly kind: 'renameConstraint'; readonly table: string; readonly from: string; readonly to: string }
+  // indexes; `concurrently` only in a no-transaction migration
+  | { readonly kind: 'createIndex'; readonly table: string; readonly index: Index; readonly concurrently: boolean }
+  | { readonly kind: 'dropIndex'; readonly table: string; readonly index: Index }
+  | { readonly kind: 'renameIndex'; readonly table: string; readonly from: string; readonly to: string }
+  // triggers and row-level security
   | { readonly kind: 'createTrigger'; readonly table: string; readonly trigger: Trigger }
+  | { readonly kind: 'dropTrigger'; readonly table: string; readonly trigger: Trigger }
   | { readonly kind: 'enableRowLevelSecurity'; readonly table: string }
+  | { readonly kind: 'disableRowLevelSecurity'; readonly table: string }
   | { readonly kind: 'createPolicy'; readonly table: string; readonly policy: Policy }
+  | { readonly kind: 'dropPolicy'; readonly table: string; readonly policy: Policy }
   | { readonly kind: 'grant'; readonly table: string; readonly grant: Grant }
-  | { readonly kind: 'commentOn'; readonly target: CommentTarget; readonly comment: string; readonly previous: string | null };
+  | { readonly kind: 'revoke'; readonly table: string; readonly grant: Grant }
+  /** Sets (`comment`) or removes (null) a comment; down puts `previous` back. */
+  | { readonly kind: 'commentOn'; readonly target: CommentTarget; readonly comment: string | null; readonly previous: string | null };
 
 /** What the library functions' bodies name (they are generated per model). */
 export interface FunctionSettings {
@@ -35,6 +83,7 @@ export type CommentTarget =
   | { readonly kind: 'type'; readonly name: string };
 
 export type ChangeKind = Change['kind'];
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 export const FUNCTION_NAMES: Record<LibraryFunction, string> = {
   updatedAt: 'schemagen_set_updated_at',

@@ -9,11 +9,12 @@ import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
  * 3. library functions, because triggers and policies call them (plpgsql
  *    bodies are checked at call time, so they may name tables made later);
  * 4. tables, with primary keys, uniques and checks inline;
- * 5. foreign keys, after all tables so that order and cycles never matter;
- * 6. indexes, 7. triggers;
- * 8. row-level security, then its policies, then grants: a table is never
+ * 5. unique indexes that a foreign key references (the key needs them);
+ * 6. foreign keys, after all tables so that order and cycles never matter;
+ * 7. the other indexes, 8. triggers;
+ * 9. row-level security, then its policies, then grants: a table is never
  *    reachable by the application role before its policies exist;
- * 9. comments.
+ * 10. comments.
  */
 export function planCreate(ir: Ir): Change[] {
   const changes: Change[] = [];
@@ -22,8 +23,10 @@ export function planCreate(ir: Ir): Change[] {
   const settings = functionSettings(ir);
   for (const fn of usedFunctions(ir)) changes.push({ kind: 'createFunction', fn, settings });
   for (const t of ir.tables) changes.push({ kind: 'createTable', table: t });
+  const targets = keyIndexes(ir);
+  for (const t of ir.tables) for (const index of t.indexes) if (targets.has(index.name)) changes.push({ kind: 'createIndex', table: t.name, index, concurrently: false });
   for (const t of ir.tables) for (const fk of t.foreignKeys) changes.push({ kind: 'addForeignKey', table: t.name, fk });
-  for (const t of ir.tables) for (const index of t.indexes) changes.push({ kind: 'createIndex', table: t.name, index });
+  for (const t of ir.tables) for (const index of t.indexes) if (!targets.has(index.name)) changes.push({ kind: 'createIndex', table: t.name, index, concurrently: false });
   for (const t of ir.tables) for (const trigger of t.triggers) changes.push({ kind: 'createTrigger', table: t.name, trigger });
   for (const t of ir.tables) if (t.rowLevelSecurity) changes.push({ kind: 'enableRowLevelSecurity', table: t.name });
   for (const t of ir.tables) for (const policy of t.policies) changes.push({ kind: 'createPolicy', table: t.name, policy });
@@ -36,6 +39,20 @@ export function planCreate(ir: Ir): Change[] {
       if (c.comment) changes.push({ kind: 'commentOn', target: { kind: 'column', table: t.name, column: c.name }, comment: c.comment, previous: null });
   }
   return changes;
+}
+
+/** Unique indexes that are the only key a foreign key references (no primary key or unique constraint has its columns). */
+function keyIndexes(ir: Ir): Set<string> {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  const names = new Set<string>();
+  for (const t of ir.tables)
+    for (const fk of t.foreignKeys) {
+      const target = ir.tables.find((x) => x.name === fk.refTable);
+      if (!target || [target.primaryKey?.columns ?? [], ...target.uniques.map((u) => u.columns)].some((k) => same(k, fk.refColumns))) continue;
+      const index = target.indexes.find((i) => i.unique && i.where === null && same(i.columns.map((c) => c.name), fk.refColumns));
+      if (index) names.add(index.name);
+    }
+  return names;
 }
 
 /** The library functions the model needs, in a fixed order (maintenance first: the others call it). */

@@ -27,6 +27,7 @@ export interface ColumnState<T> {
   readonly sensitive: boolean;
   readonly immutable: boolean;
   readonly renamedFrom: string | null;
+  readonly backfill?: SqlExpr | null;
   /** Set on enum columns, so the enum type travels with the column. */
   readonly enumDef?: { readonly name: string; readonly values: readonly string[]; readonly comment: string | null };
 }
@@ -122,6 +123,18 @@ export class ColumnBuilder<T, N extends boolean = false> {
   /** This column was called `previous` before; the next migration renames it. */
   renamedFrom(previous: string): ColumnBuilder<T, N> {
     return this.with({ renamedFrom: previous });
+  }
+  /**
+   * Fills existing rows when a migration adds this column as NOT NULL, or sets
+   * NOT NULL on it: the migration adds it nullable, runs
+   * `UPDATE ... SET column = <expr>`, then sets NOT NULL. Needed on a table
+   * that may have rows when the column has no default.
+   *
+   * @example
+   * slug: varchar(63).notNull().backfill(sql`lower(${workflows.name})`)
+   */
+  backfill(expr: SqlExpr): ColumnBuilder<T, N> {
+    return this.with({ backfill: expr });
   }
 }
 

@@ -27,6 +27,8 @@ export interface IndexSpec {
   readonly method: 'btree' | 'gin';
   readonly predicate: SqlExpr | null;
   readonly name: string | null;
+  /** `.concurrently()`: CREATE INDEX CONCURRENTLY when added to an existing table. */
+  readonly concurrent?: boolean;
 }
 
 /** A composite PRIMARY KEY. */
@@ -69,20 +71,29 @@ export class IndexBuilder implements IndexSpec {
     readonly method: 'btree' | 'gin' = 'btree',
     readonly predicate: SqlExpr | null = null,
     readonly name: string | null = null,
+    readonly concurrent: boolean = false,
   ) {}
   /** A partial index: only rows matching the predicate. */
   where(predicate: SqlExpr): IndexBuilder {
-    return new IndexBuilder(this.columns, this.unique, this.method, predicate, this.name);
+    return new IndexBuilder(this.columns, this.unique, this.method, predicate, this.name, this.concurrent);
   }
   /** `gin` for jsonb containment (`@>`) and array queries. */
   using(method: 'btree' | 'gin'): IndexBuilder {
-    return new IndexBuilder(this.columns, this.unique, method, this.predicate, this.name);
+    return new IndexBuilder(this.columns, this.unique, method, this.predicate, this.name, this.concurrent);
   }
   asUnique(): IndexBuilder {
-    return new IndexBuilder(this.columns, true, this.method, this.predicate, this.name);
+    return new IndexBuilder(this.columns, true, this.method, this.predicate, this.name, this.concurrent);
   }
   named(name: string): IndexBuilder {
-    return new IndexBuilder(this.columns, this.unique, this.method, this.predicate, name);
+    return new IndexBuilder(this.columns, this.unique, this.method, this.predicate, name, this.concurrent);
+  }
+  /**
+   * Build it with CREATE INDEX CONCURRENTLY when a later migration adds it to an
+   * existing table, so writes are not blocked while it builds. gen puts such
+   * indexes in a migration of their own, which runs outside a transaction.
+   */
+  concurrently(): IndexBuilder {
+    return new IndexBuilder(this.columns, this.unique, this.method, this.predicate, this.name, true);
   }
 }
 

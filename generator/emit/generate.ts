@@ -1,11 +1,11 @@
 import { planCreate } from '../diff/plan-create.ts';
 import type { Ir } from '../ir/types.ts';
 import { renderApi } from './api/render.ts';
-import { canonicalJson } from './canonical-json.ts';
 import { renderMigration } from './migration.ts';
-import { DEFAULT_PROFILE, renderSeedSql, SEED_FILE } from './seed-sql.ts';
 import { renderSchemaDoc } from './schema-doc.ts';
-import { irId, makeSnapshot, renderSnapshot, type Snapshot } from './snapshot.ts';
+import { DEFAULT_PROFILE, renderSeedSql, SEED_FILE } from './seed-sql.ts';
+import { evolve, type EvolveOptions, type PendingChange } from './evolve.ts';
+import { makeSnapshot, renderSnapshot, type Snapshot } from './snapshot.ts';
 
 /** A file under generated/, path relative to it with `/` separators. */
 export interface GeneratedFile {
@@ -19,13 +19,7 @@ export interface MigrationHistory {
   readonly latest: Snapshot | null;
 }
 
-/** The model differs from the latest snapshot: which names changed. */
-export interface PendingChange {
-  readonly since: string;
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-  readonly changed: readonly string[];
-}
+export type { EvolveOptions, PendingChange } from './evolve.ts';
 
 export interface GenerateResult {
   readonly files: readonly GeneratedFile[];
@@ -39,7 +33,7 @@ export const INITIAL_MIGRATION = '0001_initial';
  * one creates the whole model; afterwards migrations are history and a model
  * that differs from the latest snapshot is reported as pending.
  */
-export function generate(full: Ir, history: MigrationHistory): GenerateResult {
+export function generate(full: Ir, history: MigrationHistory, options: EvolveOptions = {}): GenerateResult {
   // Seed data is not schema: snapshots never carry it, so editing a seed never makes a migration pending.
   const ir: Ir = { ...full, seeds: [] };
   const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }, ...renderApi(ir)];
@@ -53,25 +47,11 @@ export function generate(full: Ir, history: MigrationHistory): GenerateResult {
       { path: `${dir}/down.sql`, contents: sql.down },
       { path: `${dir}/snapshot.json`, contents: renderSnapshot(makeSnapshot(ir, null)) },
     );
-  } else if (history.latest && history.latest.id !== irId(ir)) {
-    pending = describeChange(history.folders.at(-1)!, history.latest.ir, ir);
+  } else if (history.latest) {
+    // the change since the latest snapshot: pending, or written as the next migration(s) with options.name
+    const next = evolve(ir, history.folders, history.latest, options);
+    files.push(...next.files);
+    pending = next.pending;
   }
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), pending };
-}
-
-function describeChange(since: string, before: Ir, after: Ir): PendingChange {
-  const index = (ir: Ir) =>
-    new Map<string, string>([
-      ...ir.tables.map((t) => [t.name, canonicalJson(t)] as const),
-      ...ir.enums.map((e) => [`enum ${e.name}`, canonicalJson(e)] as const),
-      ['tenancy', canonicalJson(ir.tenancy)] as const,
-    ]);
-  const a = index(before);
-  const b = index(after);
-  return {
-    since,
-    added: [...b.keys()].filter((k) => !a.has(k)).sort(),
-    removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
-    changed: [...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k)).sort(),
-  };
 }

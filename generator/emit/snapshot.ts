@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IR_FORMAT_VERSION, type Ir } from '../ir/types.ts';
+import { IR_FORMAT_VERSION, type Column, type Index, type Ir } from '../ir/types.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { GENERATED_HEADER } from './header.ts';
 
@@ -16,10 +16,39 @@ export interface Snapshot {
   readonly ir: Ir;
 }
 
-export const irId = (ir: Ir): string => createHash('sha256').update(canonicalJson(ir)).digest('hex').slice(0, 16);
+export const irId = (ir: Ir): string => createHash('sha256').update(canonicalJson(snapshotIr(ir))).digest('hex').slice(0, 16);
 
 export function makeSnapshot(ir: Ir, parent: string | null): Snapshot {
-  return { generatedBy: GENERATED_HEADER, formatVersion: IR_FORMAT_VERSION, id: irId(ir), parent, ir };
+  return { generatedBy: GENERATED_HEADER, formatVersion: IR_FORMAT_VERSION, id: irId(ir), parent, ir: snapshotIr(ir) };
+}
+
+/**
+ * The IR as a snapshot records it: without seeds and without the hints that
+ * only say how one migration gets there (`backfill`, `concurrently`), so
+ * adding or removing a hint never makes a migration pending.
+ */
+export function snapshotIr(ir: Ir): Ir {
+  return {
+    ...ir,
+    seeds: [],
+    tables: ir.tables.map((t) => ({
+      ...t,
+      columns: t.columns.map(({ backfill: _b, ...c }) => c as Column),
+      indexes: t.indexes.map(({ concurrently: _c, ...i }) => i as Index),
+    })),
+  };
+}
+
+/** A snapshot's IR with the hints it does not record set to their defaults. */
+function withHintDefaults(ir: Ir): Ir {
+  return {
+    ...ir,
+    tables: ir.tables.map((t) => ({
+      ...t,
+      columns: t.columns.map((c) => ({ ...c, backfill: null })),
+      indexes: t.indexes.map((i) => ({ ...i, concurrently: false })),
+    })),
+  };
 }
 
 export const renderSnapshot = (s: Snapshot): string => canonicalJson(s);
@@ -34,5 +63,5 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   }
   if (data.formatVersion !== IR_FORMAT_VERSION || !data.ir || typeof data.id !== 'string')
     throw new Error(`${file}: snapshot format ${String(data.formatVersion)} is not ${IR_FORMAT_VERSION}; restore it from git or regenerate it with this version of schemagen`);
-  return data as Snapshot;
+  return { ...(data as Snapshot), ir: withHintDefaults(data.ir) };
 }

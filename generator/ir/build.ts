@@ -106,10 +106,11 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
       sensitive: s.sensitive,
       immutable: s.immutable,
       renamedFrom: s.renamedFrom,
+      backfill: s.backfill ? render(s.backfill, name) : null,
     });
     if (s.primaryKey) pkColumns.push(name);
     if (s.unique) uniques.push({ name: uniqueName(t, [name]), columns: [name] });
-    if (s.index) indexes.push({ name: indexName(t, [name]), columns: [{ name, order: 'asc' }], unique: false, method: 'btree', where: null });
+    if (s.index) indexes.push({ name: indexName(t, [name]), columns: [{ name, order: 'asc' }], unique: false, method: 'btree', where: null, concurrently: false });
     if (s.checks.length > 0) {
       const self: ColumnRef = { kind: 'columnRef', table: t, column: name };
       const parts = s.checks.map((c) => render(c(self), name));
@@ -182,6 +183,7 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
           unique: c.unique,
           method: c.method,
           where: c.predicate ? render(c.predicate, 'index') : null,
+          concurrently: c.concurrent ?? false,
         });
         break;
       }

@@ -46,6 +46,12 @@ export interface Column {
   readonly immutable: boolean;
   /** Previous name, for an explicit rename in a later migration. */
   readonly renamedFrom: string | null;
+  /**
+   * SQL filling existing rows when a later migration adds this column as NOT NULL
+   * or sets NOT NULL on it (`.backfill(sql\`...\`)`). A hint for one migration:
+   * snapshots do not record it.
+   */
+  readonly backfill: string | null;
 }
 
 export type ReferentialAction = 'cascade' | 'setNull' | 'restrict' | 'noAction';
@@ -130,6 +136,12 @@ export interface Index {
   readonly method: 'btree' | 'gin';
   /** Partial index predicate, identifiers quoted. */
   readonly where: string | null;
+  /**
+   * Built with CREATE INDEX CONCURRENTLY when a later migration adds it to an
+   * existing table (in a no-transaction migration of its own). A hint for
+   * migrations: snapshots do not record it.
+   */
+  readonly concurrently: boolean;
 }
 
 export type Tenancy = 'root' | 'scoped' | 'global';

@@ -18,6 +18,13 @@ export interface Db extends Queryable {
   readonly engine: 'pglite' | 'pg';
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one connection outside any transaction: for session-level
+   * advisory locks and statements that refuse a transaction block (CREATE
+   * INDEX CONCURRENTLY). Sessions and transactions of one Db never interleave
+   * on PGlite, which has a single connection.
+   */
+  session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,9 @@ export type MigrationErrorCode =
   | 'missing_file'
   | 'checksum_mismatch'
   | 'migration_failed'
+  | 'out_of_order'
+  | 'fork'
+  | 'verify_failed'
   | 'bad_options';
 
 export class MigrationError extends Error {

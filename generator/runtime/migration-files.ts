@@ -42,7 +42,8 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
     if (clash !== undefined) {
       throw new MigrationError(
         'bad_folder',
-        `${path}: version ${version} is also used by ${clash}; each migration needs its own number.`,
+        `${path}: version ${version} is also used by ${clash}; each migration needs its own number. ` +
+          `Two branches each added a migration (a fork): keep the one merged first, delete the other and regenerate it on top with \`npx gen --name <slug>\`.`,
       );
     }
     seen.set(version, entry.name);

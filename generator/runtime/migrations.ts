@@ -1,6 +1,7 @@
 import type { Db, Queryable } from './db.ts';
 import { MigrationError } from './migration-error.ts';
 import type { Migration } from './migration-files.ts';
+import { splitStatements } from './sql-statements.ts';
 
 export { MigrationError, type MigrationErrorCode } from './migration-error.ts';
 export { checksum, readMigrations, type Migration } from './migration-files.ts';
@@ -28,7 +29,12 @@ export interface DownOptions extends RunOptions {
   readonly to?: number;
 }
 
-export type MigrationStateName = 'applied' | 'pending' | 'changed' | 'missing-file';
+/** `out-of-order`: pending, but a later version is already applied (merged late from a branch); `up` refuses it. */
+export type MigrationStateName = 'applied' | 'pending' | 'changed' | 'missing-file' | 'out-of-order';
+
+/** First line of a migration file the runner runs outside a transaction, statement by statement, under a session lock. */
+export const NO_TRANSACTION_MARKER = '-- schemagen: no-transaction';
+export const isNoTransaction = (sql: string): boolean => sql.startsWith(NO_TRANSACTION_MARKER);
 export interface MigrationState {
   readonly version: number;
   readonly name: string;
@@ -46,7 +52,9 @@ interface AppliedRow {
 /** Applies pending migrations in version order, each in its own transaction; returns those this call ran. */
 export async function migrateUp(db: Db, migrations: readonly Migration[], opts: UpOptions = {}): Promise<Migration[]> {
   await ensureTable(db);
-  verify(await readApplied(db), migrations);
+  const applied = await readApplied(db);
+  verify(applied, migrations);
+  refuseOutOfOrder(applied, migrations);
   const ran: Migration[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (opts.to !== undefined && migration.version > opts.to) break;
@@ -88,6 +96,8 @@ export async function migrationStatus(db: Db, migrations: readonly Migration[]):
     const state = row.checksum === m.checksum ? 'applied' : 'changed';
     return { version: m.version, name: m.name, state, appliedAt: row.applied_at };
   });
+  const newest = Math.max(0, ...applied.map((a) => a.version));
+  for (const [i, s] of states.entries()) if (s.state === 'pending' && s.version < newest) states[i] = { ...s, state: 'out-of-order' };
   const onDisk = new Set(migrations.map((m) => m.version));
   for (const row of applied) {
     if (!onDisk.has(row.version)) {
@@ -99,6 +109,7 @@ export async function migrationStatus(db: Db, migrations: readonly Migration[]):
 
 /** Runs one migration under the lock; undefined when another runner already did it. */
 function runStep(db: Db, migration: Migration, direction: 'up' | 'down'): Promise<number | undefined> {
+  if (isNoTransaction(direction === 'up' ? migration.up : migration.down)) return runOutsideTransaction(db, migration, direction);
   return db.transaction(async (tx) => {
     await lock(tx);
     // Re-read under the lock: a concurrent runner may have done this step while we waited.
@@ -126,8 +137,80 @@ function runStep(db: Db, migration: Migration, direction: 'up' | 'down'): Promis
   });
 }
 
-async function lock(tx: Queryable): Promise<void> {
-  await tx.query(`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+/**
+ * A no-transaction migration (CREATE INDEX CONCURRENTLY): one connection, the
+ * same lock key taken at session level (so transactional runners wait for it),
+ * each statement on its own. A failure leaves the statements before it
+ * applied; the error says which ran.
+ */
+function runOutsideTransaction(db: Db, migration: Migration, direction: 'up' | 'down'): Promise<number | undefined> {
+  return db.session(async (conn) => {
+    await lock(conn, 'session');
+    try {
+      const applied = (await readApplied(conn)).some((a) => a.version === migration.version);
+      if (applied === (direction === 'up')) return undefined;
+      const started = performance.now();
+      const statements = splitStatements(direction === 'up' ? migration.up : migration.down);
+      for (const [i, statement] of statements.entries()) {
+        try {
+          await conn.exec(statement);
+        } catch (err) {
+          throw failure(migration, direction, statement, err, { index: i, count: statements.length });
+        }
+      }
+      const ms = Math.round(performance.now() - started);
+      await record(conn, migration, direction, ms);
+      return ms;
+    } finally {
+      // a connection that broke has released its session lock already; never hide the error that broke it
+      await conn.query(`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(() => {});
+    }
+  });
+}
+
+async function record(conn: Queryable, migration: Migration, direction: 'up' | 'down', ms: number): Promise<void> {
+  if (direction === 'up') {
+    await conn.query(`insert into ${TABLE} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [migration.version, migration.name, migration.checksum, ms]);
+  } else {
+    await conn.query(`delete from ${TABLE} where version = $1`, [migration.version]);
+  }
+}
+
+/**
+ * A pending migration numbered below the newest applied one was merged late
+ * from another branch; running it now would apply it out of order (drizzle's
+ * runner skips it silently). Refuse, naming both.
+ */
+function refuseOutOfOrder(applied: readonly AppliedRow[], migrations: readonly Migration[]): void {
+  const newest = applied.at(-1);
+  if (!newest) return;
+  const done = new Set(applied.map((a) => a.version));
+  const late = migrations.filter((m) => !done.has(m.version) && m.version < newest.version);
+  const first = late[0];
+  if (!first) return;
+  throw new MigrationError(
+    'out_of_order',
+    `${late.map((m) => m.name).join(', ')} ${late.length === 1 ? 'is' : 'are'} not applied, but ${newest.name}, a later migration, is: ` +
+      `${first.name} was merged after ${newest.name} was applied here. Applying it now would run it out of order. ` +
+      `Fix: delete the folder of ${first.name} and regenerate it on top with \`npx gen --name ${first.name.replace(/^\d+_/, '')}\` (it becomes a migration numbered after ${newest.name}).`,
+    { migration: first.name },
+  );
+}
+
+/**
+ * Takes the migration lock, for the transaction (`xact`) or the session.
+ * Waits by polling the non-blocking form: a runner blocked inside
+ * pg_advisory_xact_lock holds a snapshot, and CREATE INDEX CONCURRENTLY in
+ * another runner's no-transaction migration waits for every snapshot holder,
+ * which would deadlock. Between polls the waiter holds no snapshot.
+ */
+async function lock(q: Queryable, scope: 'xact' | 'session' = 'xact'): Promise<void> {
+  const fn = scope === 'xact' ? 'pg_try_advisory_xact_lock' : 'pg_try_advisory_lock';
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    const { rows } = await q.query<{ locked: boolean }>(`select ${fn}(${MIGRATION_LOCK_KEY}) as locked`);
+    if (rows[0]?.locked === true) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 async function ensureTable(db: Db): Promise<void> {
@@ -206,13 +289,17 @@ interface PgErrorFields {
   readonly position?: string | number;
 }
 
-function failure(migration: Migration, direction: 'up' | 'down', sql: string, err: unknown): MigrationError {
+function failure(migration: Migration, direction: 'up' | 'down', sql: string, err: unknown, outside?: { index: number; count: number }): MigrationError {
   const e = (err ?? {}) as PgErrorFields;
   const sqlstate = typeof e.code === 'string' ? e.code : undefined;
   const file = `${migration.name}/${direction}.sql`;
   const where = lineOf(sql, e.position);
   const lines = [
-    `Migration ${file} failed and was rolled back; nothing from it was applied.`,
+    outside
+      ? `Migration ${file} runs outside a transaction and failed at statement ${outside.index + 1} of ${outside.count}; ` +
+        `${outside.index === 0 ? 'nothing from it was applied' : `statements 1 to ${outside.index} stay applied`}. ` +
+        `A failed CREATE INDEX CONCURRENTLY leaves an INVALID index, which the migration drops when run again.`
+      : `Migration ${file} failed and was rolled back; nothing from it was applied.`,
     `PostgreSQL: ${e.message ?? String(err)}${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}${where ? ` at line ${where}` : ''}`,
     ...(e.detail ? [`Detail: ${e.detail}`] : []),
     ...(e.hint ? [`Hint: ${e.hint}`] : []),

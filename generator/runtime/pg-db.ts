@@ -23,6 +23,7 @@ export async function openPg(url: string, opts: PgOptions = {}): Promise<Db> {
     engine: 'pg',
     ...queryable(pool),
     transaction: (fn) => transaction(pool, fn),
+    session: (fn) => session(pool, fn),
     close: () => pool.end(),
   };
 }
@@ -55,6 +56,20 @@ async function transaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>):
       // A connection that cannot roll back must not go back into the pool.
       broken = rollbackErr as Error;
     }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function session<T>(pool: pg.Pool, fn: (conn: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await fn(queryable(client));
+  } catch (err) {
+    // a failure may leave the session in a state the next user must not inherit
+    broken = err instanceof Error ? err : new Error(String(err));
     throw err;
   } finally {
     client.release(broken);

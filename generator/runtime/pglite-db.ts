@@ -16,10 +16,18 @@ const parsers = { [types.INT8]: (value: string) => value };
 export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
   if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true });
   const pg = await PGlite.create({ dataDir: opts.dataDir, parsers });
+  // One connection: a session (its advisory lock included) must not interleave with a transaction of another caller.
+  let tail: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => {});
+    return run;
+  };
   return {
     engine: 'pglite',
     ...queryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(queryable(tx))),
+    transaction: (fn) => exclusive(() => pg.transaction((tx) => fn(queryable(tx)))),
+    session: (fn) => exclusive(() => fn(queryable(pg))),
     close: () => pg.close(),
   };
 }

@@ -1,0 +1,218 @@
+import { type ChangeKind, type ChangeOf, type CommentTarget, FUNCTION_ARGS, FUNCTION_NAMES, type FunctionSettings, type LibraryFunction } from '../diff/changes.ts';
+import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
+import type { Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, ReferentialAction, Table, Trigger } from '../ir/types.ts';
+import { quoteIdent as q, quoteString, sqlType, typedLiteral } from '../sql/quote.ts';
+import { render } from './templates.ts';
+
+/** One change, as SQL both ways. */
+export interface PlannedStep {
+  readonly comment: string;
+  readonly up: string;
+  readonly down: string;
+  /**
+   * The table or type whose DROP removes what this step's SQL removes, per
+   * direction: a migration that drops that object in the same direction skips
+   * the step (e.g. the down of a CREATE INDEX when the down drops the table).
+   */
+  readonly droppedWith: { readonly up: string | null; readonly down: string | null };
+  /** The comment above the down's SQL when it differs (a drop's down recreates: it reads as the create). */
+  readonly downComment?: string;
+}
+
+export type Planner<K extends ChangeKind> = (change: ChangeOf<K>) => PlannedStep;
+
+export const ACTION_SQL: Record<ReferentialAction, string> = {
+  cascade: 'CASCADE',
+  setNull: 'SET NULL',
+  restrict: 'RESTRICT',
+  noAction: 'NO ACTION',
+};
+
+export const list = (names: readonly string[]) => names.map(q).join(', ');
+
+/** A column default as SQL. */
+export function defaultSql(d: ColumnDefault, type: ColumnType): string {
+  return d.kind === 'now' ? 'now()' : d.kind === 'randomUuid' ? 'gen_random_uuid()' : d.kind === 'sql' ? d.expr : typedLiteral(d.value, type);
+}
+
+export function columnDefinition(c: Column): string {
+  const parts = [q(c.name), sqlType(c.type)];
+  if (c.notNull) parts.push('NOT NULL');
+  if (c.default) parts.push(`DEFAULT ${defaultSql(c.default, c.type)}`);
+  return parts.join(' ');
+}
+
+/** The step with its directions swapped: a drop is the inverse of a create. */
+export const inverse = (s: PlannedStep, comment: string): PlannedStep => ({
+  comment,
+  downComment: s.comment,
+  up: s.down,
+  down: s.up,
+  droppedWith: { up: s.droppedWith.down, down: s.droppedWith.up },
+});
+
+const owned = (table: string | null): PlannedStep['droppedWith'] => ({ up: null, down: table });
+
+const commentTarget = (t: CommentTarget): { sql: string; label: string; owner: string } =>
+  t.kind === 'table'
+    ? { sql: `TABLE ${q(t.table)}`, label: `table ${t.table}`, owner: t.table }
+    : t.kind === 'column'
+      ? { sql: `COLUMN ${q(t.table)}.${q(t.column)}`, label: `column ${t.table}.${t.column}`, owner: t.table }
+      : { sql: `TYPE ${q(t.name)}`, label: `type ${t.name}`, owner: t.name };
+
+const FUNCTION_TEMPLATES: Record<LibraryFunction, string> = {
+  updatedAt: 'sql/function-updated-at',
+  audit: 'sql/function-audit',
+  appendOnly: 'sql/function-append-only',
+  maintenance: 'sql/function-maintenance',
+};
+
+/** Nested trigger calls deeper than this are a runaway loop (it would kill a PGlite instance). */
+const MAX_TRIGGER_DEPTH = 16;
+
+export function functionSql(fn: LibraryFunction, settings: FunctionSettings, replace: boolean): string {
+  return render(FUNCTION_TEMPLATES[fn], {
+    replace,
+    name: q(FUNCTION_NAMES[fn]),
+    maintenance: q(FUNCTION_NAMES.maintenance),
+    setting: MAINTENANCE_SETTING,
+    settingLiteral: quoteString(MAINTENANCE_SETTING),
+    maxDepth: MAX_TRIGGER_DEPTH,
+    auditTableName: settings.auditTable ?? '',
+    auditTable: settings.auditTable ? q(settings.auditTable) : '',
+    actionType: settings.auditActionType ?? 'text',
+    tenantKey: q(settings.tenantKey),
+    userSetting: quoteString(settings.userSetting),
+  });
+}
+
+export const roleStep = (role: string): PlannedStep => ({
+  comment: `application role ${role}`,
+  up: render('sql/create-role', { name: q(role), nameLiteral: quoteString(role) }),
+  down: render('sql/keep-role', { name: q(role), roleName: role }),
+  droppedWith: owned(null),
+});
+
+export const schemaUsageStep = (role: string): PlannedStep => ({
+  comment: `${role} may use schema public`,
+  up: render('sql/grant-schema-usage', { role: q(role) }),
+  down: render('sql/revoke-schema-usage', { role: q(role) }),
+  droppedWith: owned(null),
+});
+
+export const enumStep = (e: EnumType): PlannedStep => ({
+  comment: `enum ${e.name}`,
+  up: render('sql/create-enum', { name: q(e.name), values: e.values.map(quoteString).join(', ') }),
+  down: render('sql/drop-enum', { name: q(e.name) }),
+  droppedWith: owned(null),
+});
+
+export const functionStep = (fn: LibraryFunction, settings: FunctionSettings): PlannedStep => ({
+  comment: `function ${FUNCTION_NAMES[fn]}`,
+  up: functionSql(fn, settings, false),
+  down: render('sql/drop-function', { name: q(FUNCTION_NAMES[fn]), args: FUNCTION_ARGS[fn] }),
+  droppedWith: owned(null),
+});
+
+export function tableStep(t: Table): PlannedStep {
+  const lines = t.columns.map(columnDefinition);
+  if (t.primaryKey) lines.push(`CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${list(t.primaryKey.columns)})`);
+  for (const u of t.uniques) lines.push(`CONSTRAINT ${q(u.name)} UNIQUE (${list(u.columns)})`);
+  for (const c of t.checks) lines.push(`CONSTRAINT ${q(c.name)} CHECK (${c.expr})`);
+  return {
+    comment: `table ${t.name}`,
+    up: render('sql/create-table', { name: q(t.name), lines }),
+    down: render('sql/drop-table', { name: q(t.name) }),
+    droppedWith: owned(null),
+  };
+}
+
+export function foreignKeyStep(table: string, fk: ForeignKey): PlannedStep {
+  const setColumns = fk.onDeleteSetColumns ? ` (${list(fk.onDeleteSetColumns)})` : '';
+  const actions =
+    (fk.onDelete === 'noAction' ? '' : ` ON DELETE ${ACTION_SQL[fk.onDelete]}${setColumns}`) +
+    (fk.onUpdate === 'noAction' ? '' : ` ON UPDATE ${ACTION_SQL[fk.onUpdate]}`);
+  return {
+    comment: `foreign key ${table}(${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')})`,
+    up: render('sql/add-foreign-key', { table: q(table), name: q(fk.name), columns: list(fk.columns), refTable: q(fk.refTable), refColumns: list(fk.refColumns), actions }),
+    down: render('sql/drop-constraint', { table: q(table), name: q(fk.name) }),
+    droppedWith: owned(null),
+  };
+}
+
+/**
+ * Concurrently: a failed CREATE INDEX CONCURRENTLY leaves an INVALID index
+ * behind, so the up first drops one left by an earlier attempt; running the
+ * migration again then just works.
+ */
+export function indexStep(table: string, i: Index, concurrently: boolean): PlannedStep {
+  const drop = (ifExists: boolean) => render('sql/drop-index', { name: q(i.name), concurrently, ifExists });
+  const create = render('sql/create-index', {
+    name: q(i.name),
+    table: q(table),
+    unique: i.unique,
+    concurrently,
+    using: i.method === 'btree' ? '' : i.method,
+    columns: i.columns.map((c) => (c.order === 'desc' ? `${q(c.name)} DESC` : q(c.name))).join(', '),
+    where: i.where ?? '',
+  });
+  return {
+    comment: `index ${i.name}`,
+    up: concurrently ? `${drop(true)}${create}` : create,
+    down: drop(false),
+    droppedWith: owned(table),
+  };
+}
+
+export const triggerStep = (table: string, tr: Trigger): PlannedStep => ({
+  comment: `trigger ${tr.name}`,
+  up: render('sql/create-trigger', {
+    name: q(tr.name),
+    table: q(table),
+    timing: tr.timing.toUpperCase(),
+    events: tr.events.map((e) => e.toUpperCase()).join(' OR '),
+    level: tr.level.toUpperCase(),
+    function: q(FUNCTION_NAMES[tr.kind]),
+    args: tr.args.map(quoteString).join(', '),
+  }),
+  down: render('sql/drop-trigger', { name: q(tr.name), table: q(table) }),
+  droppedWith: owned(table),
+});
+
+export const rlsStep = (table: string): PlannedStep => ({
+  comment: `row-level security on ${table}, also for its owner`,
+  up: render('sql/enable-rls', { table: q(table) }),
+  down: render('sql/disable-rls', { table: q(table) }),
+  droppedWith: owned(table),
+});
+
+export const policyStep = (table: string, p: Policy): PlannedStep => ({
+  comment: `policy ${p.name}`,
+  up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), to: p.to === 'owner' ? 'CURRENT_USER' : 'PUBLIC', using: p.using ?? '', withCheck: p.withCheck ?? '' }),
+  down: render('sql/drop-policy', { name: q(p.name), table: q(table) }),
+  droppedWith: owned(table),
+});
+
+export const grantStep = (table: string, g: Grant): PlannedStep => ({
+  comment: `what ${g.role} may do on ${table}`,
+  up: render('sql/grant', {
+    table: q(table),
+    role: q(g.role),
+    privileges: g.privileges.filter((p) => p !== 'update' || g.updateColumns === null).map((p) => p.toUpperCase()).join(', '),
+    updateColumns: g.updateColumns ? list(g.updateColumns) : '',
+  }),
+  down: render('sql/revoke', { table: q(table), role: q(g.role) }),
+  droppedWith: owned(table),
+});
+
+export function commentStep(target: CommentTarget, comment: string | null, previous: string | null): PlannedStep {
+  const t = commentTarget(target);
+  const text = (c: string | null) => (c === null ? 'NULL' : quoteString(c));
+  return {
+    comment: `comment on ${t.label}`,
+    up: render('sql/comment', { target: t.sql, text: text(comment) }),
+    down: render('sql/comment', { target: t.sql, text: text(previous) }),
+    droppedWith: owned(t.owner),
+  };
+}
+
