@@ -1,33 +1,11 @@
-import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/db-helpers.ts';
+import { runGen, tempDirs } from '../support/gen-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const GEN = join(ROOT, 'bin/gen.mjs');
-
-function gen(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GEN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 2) : 0, stdout, stderr });
-    });
-  });
-}
-
-const temps: string[] = [];
-/** A copy of the project's model/ and generated/, with generator/ linked. */
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'schemagen-cli-'));
-  temps.push(dir);
-  cpSync(join(ROOT, 'model'), join(dir, 'model'), { recursive: true });
-  cpSync(join(ROOT, 'generated'), join(dir, 'generated'), { recursive: true });
-  symlinkSync(join(ROOT, 'generator'), join(dir, 'generator'));
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  return dir;
-}
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const { project } = tempDirs('schemagen-cli-');
+const gen = runGen;
 
 describe('gen CLI', () => {
   it('--check passes on the committed generated/', async () => {

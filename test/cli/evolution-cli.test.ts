@@ -1,35 +1,14 @@
-import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describePg } from '../support/engines.ts';
+import { runGen, tempDirs } from '../support/gen-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const GEN = join(ROOT, 'bin/gen.mjs');
-
-function gen(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GEN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 2) : 0, stdout, stderr });
-    });
-  });
-}
-
-const temps: string[] = [];
+const dirs = tempDirs('schemagen-evolve-');
 /** A copy of the project's model/ and generated/migrations, with generator/ linked; gen writes the rest. */
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'schemagen-evolve-'));
-  temps.push(dir);
-  cpSync(join(ROOT, 'model'), join(dir, 'model'), { recursive: true });
-  cpSync(join(ROOT, 'generated/migrations'), join(dir, 'generated/migrations'), { recursive: true });
-  symlinkSync(join(ROOT, 'generator'), join(dir, 'generator'));
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  return dir;
-}
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const project = () => dirs.project(['model', 'generated/migrations']);
+const gen = runGen;
 
 function editModel(dir: string, from: string, to: string): void {
   const file = join(dir, 'model/schema.ts');

@@ -1,32 +1,14 @@
-import { execFile } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runGen, tempDirs } from '../support/gen-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const GEN = join(ROOT, 'bin/gen.mjs');
-
-function gen(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [GEN, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 2) : 0, stdout, stderr });
-    });
-  });
-}
-
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const dirs = tempDirs('schemagen-seed-');
+const gen = runGen;
 
 describe('gen seed', () => {
   it('on an unmigrated database: exit 1, telling to run gen migrate up; then seeds, and a second run changes nothing', async () => {
-    const data = tempDir('schemagen-seed-');
+    const data = dirs.dir();
     const before = await gen(['seed', '--data-dir', data]);
     expect(before.code).toBe(1);
     expect(before.stderr.trim()).toMatch(/^error: PGlite at .* is not migrated \(0001_initial: pending\); run `npx gen migrate up` first, then `npx gen seed` again$/);
@@ -44,20 +26,16 @@ describe('gen seed', () => {
   });
 
   it('names an unknown profile, and parameters a profile does not take', async () => {
-    const nope = await gen(['seed', '--profile', 'nope', '--data-dir', tempDir('schemagen-seed-')]);
+    const nope = await gen(['seed', '--profile', 'nope', '--data-dir', dirs.dir()]);
     expect(nope.code).toBe(1);
     expect(nope.stderr.trim()).toBe('error: no seed profile "nope"; the model has: default, load');
-    const params = await gen(['seed', '--orgs', '3', '--data-dir', tempDir('schemagen-seed-')]);
+    const params = await gen(['seed', '--orgs', '3', '--data-dir', dirs.dir()]);
     expect(params.code).toBe(1);
     expect(params.stderr.trim()).toBe('error: profile default is a fixed list of rows and takes no parameters (got --orgs)');
   });
 
   it('a seed problem in the model stops gen and gen seed, naming model/seed.ts and the row', async () => {
-    const dir = tempDir('schemagen-seed-model-');
-    cpSync(join(ROOT, 'model'), join(dir, 'model'), { recursive: true });
-    cpSync(join(ROOT, 'generated'), join(dir, 'generated'), { recursive: true });
-    symlinkSync(join(ROOT, 'generator'), join(dir, 'generator'));
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const dir = dirs.project();
     // a seed edit makes seed.sql stale, never a migration pending
     writeFileSync(join(dir, 'model/seed.ts'), readFileSync(join(dir, 'model/seed.ts'), 'utf8').replace("full_name: 'Markus Weber'", "full_name: 'Markus Weber-Klein'"));
     const check = await gen(['--check', '--root', dir]);
