@@ -9,6 +9,18 @@ export interface Io {
   readonly err: (line: string) => void;
 }
 
+/** `--database-url` (default $DATABASE_URL) and `--data-dir`, shared by every command that opens a database. */
+const databaseOptions = (dataDirHelp: string) =>
+  ({
+    'database-url': { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' },
+    'data-dir': { type: 'string', describe: dataDirHelp, defaultDescription: '<root>/.data' },
+  }) as const;
+
+const databaseTarget = (a: { 'database-url'?: string; 'data-dir'?: string }) => ({
+  databaseUrl: a['database-url'] || undefined,
+  dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+});
+
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 /**
@@ -45,8 +57,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       (y) =>
         y
           .positional('action', { choices: ['up', 'down', 'status', 'verify'] as const, demandOption: true, describe: 'up: apply pending; down: revert the newest; status: list; verify: up, down, up on a scratch database, comparing catalogs' })
-          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
-          .option('data-dir', { type: 'string', describe: 'PGlite data directory', defaultDescription: '<root>/.data' })
+          .options(databaseOptions('PGlite data directory'))
           .option('steps', { type: 'number', describe: 'down: how many migrations to revert (default 1)' })
           .option('to', { type: 'number', describe: 'up: apply up to this version; down: revert down to this version (0 = all)' }),
       (a) =>
@@ -54,8 +65,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           (await import('./migrate-command.ts')).runMigrate({
             root: resolve(a.root),
             action: a.action,
-            databaseUrl: a['database-url'] || undefined,
-            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            ...databaseTarget(a),
             steps: a.steps,
             to: a.to,
             // verify builds a scratch database: on the server only when --database-url is given explicitly, never from $DATABASE_URL
@@ -70,8 +80,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       (y) =>
         y
           .option('profile', { type: 'string', default: 'default', describe: 'Seed profile from model/seed.ts (default, load, ...)' })
-          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
-          .option('data-dir', { type: 'string', describe: 'PGlite data directory', defaultDescription: '<root>/.data' })
+          .options(databaseOptions('PGlite data directory'))
           .option('orgs', { type: 'number', describe: 'Generated profiles (load): organizations' })
           .option('workflows', { type: 'number', describe: 'Generated profiles (load): workflows per organization' })
           .option('seed', { type: 'number', describe: 'Generated profiles (load): random seed; the same seed gives the same rows' })
@@ -81,8 +90,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           (await import('./seed-command.ts')).runSeed({
             root: resolve(a.root),
             profile: a.profile,
-            databaseUrl: a['database-url'] || undefined,
-            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            ...databaseTarget(a),
             params: { orgs: a.orgs, workflows: a.workflows, seed: a.seed },
             batchRows: a['batch-rows'],
             ...io,
@@ -96,8 +104,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
         y
           .option('port', { type: 'number', default: Number(process.env.PORT) || 3000, defaultDescription: '$PORT or 3000', describe: 'Port to listen on' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on (0.0.0.0 for all)' })
-          .option('database-url', { type: 'string', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL', describe: 'PostgreSQL URL; without it PGlite is used' })
-          .option('data-dir', { type: 'string', describe: 'PGlite data directory (and the development JWT secret)', defaultDescription: '<root>/.data' })
+          .options(databaseOptions('PGlite data directory (and the development JWT secret)'))
           .option('seed', { type: 'boolean', default: true, describe: 'Load the default seed profile first (--no-seed to skip)' })
           .option('log-level', { type: 'string', default: process.env.LOG_LEVEL || 'warn', defaultDescription: '$LOG_LEVEL or warn', describe: 'pino level of the API log' }),
       (a) =>
@@ -106,8 +113,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
             root: resolve(a.root),
             port: a.port,
             host: a.host,
-            databaseUrl: a['database-url'] || undefined,
-            dataDir: a['data-dir'] ? resolve(a['data-dir']) : undefined,
+            ...databaseTarget(a),
             seed: a.seed,
             logLevel: a['log-level'],
             ...io,
