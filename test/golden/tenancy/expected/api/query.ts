@@ -195,7 +195,9 @@ export function listSql(r: Resource, q: ListQuery, defaultLimit: number, scope?:
   }
   const limit = q.limit ?? defaultLimit;
   const dir = desc ? 'DESC' : 'ASC';
-  const order = bySortKey ? `${sortCol.sql} ${dir}, ${keyCol.sql} ${dir}` : `${keyCol.sql} ${dir}`;
+  // qualified: a bare name in ORDER BY binds to the select list's alias first (to_jsonb("created_at") AS "created_at"),
+  // which sorts by JSON text and keeps the planner from using the (tenant, column) index
+  const order = bySortKey ? `${r.table}.${sortCol.sql} ${dir}, ${r.table}.${keyCol.sql} ${dir}` : `${r.table}.${keyCol.sql} ${dir}`;
   const sql = `SELECT ${r.select}, ${sortCol.text} AS "__sort", ${keyCol.text} AS "__key" FROM ${r.table}${where(conditions)} ORDER BY ${order} LIMIT ${limit + 1}`;
   return { sql, params: p.values, countSql, countParams, limit, sort };
 }
