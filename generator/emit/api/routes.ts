@@ -68,9 +68,12 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
 
   const nestedOf = (r: ApiResource) => r.relations.filter((rel) => rel.nested);
   // `workflow` and `workflows` would share a stem: such entities keep their full names
+  // (one stem per resource and a count per stem: comparing every pair was quadratic in the number of entities)
+  const stemCount = new Map<string, number>();
+  for (const r of model.resources) stemCount.set(schemaStem(r.name), (stemCount.get(schemaStem(r.name)) ?? 0) + 1);
   const stems = new Map<string, string>();
   for (const r of model.resources) {
-    const twin = model.resources.some((o) => o !== r && schemaStem(o.name) === schemaStem(r.name));
+    const twin = stemCount.get(schemaStem(r.name))! > 1;
     stems.set(r.name, twin ? pascal(r.name) : schemaStem(r.name));
   }
   const rowId = (r: ApiResource) => stems.get(r.name)!;
