@@ -54,7 +54,7 @@ app.get('/health', async () => ({ status: 'ok' }));
 
 app.get('/v1/workflows', async (req) => {
   const w = await who(req);
-  const rows = await tx(w, true, async (c) => (await c.query(`SELECT ${SELECT}, "created_at"::text AS "__sort", "id"::text AS "__key" FROM "workflows" ORDER BY "created_at" DESC, "id" DESC LIMIT 21`)).rows);
+  const rows = await tx(w, true, async (c) => (await c.query(`SELECT ${SELECT}, "created_at"::text AS "__sort", "id"::text AS "__key" FROM "workflows" ORDER BY "workflows"."created_at" DESC, "workflows"."id" DESC LIMIT 21`)).rows);
   const page = rows.slice(0, 20);
   const last = page.at(-1);
   return {
