@@ -4,8 +4,8 @@ import { checkLineage } from '../emit/lineage.ts';
 import type { Db } from '../runtime/db.ts';
 import { MigrationError } from '../runtime/migration-error.ts';
 import { migrateDown, migrateUp, migrationStatus, readMigrations } from '../runtime/migrations.ts';
-import { openDb } from '../runtime/open-db.ts';
-import { openPg } from '../runtime/pg-db.ts';
+import { describeTarget, openDb } from '../runtime/open-db.ts';
+import { describeUrl, openPg } from '../runtime/pg-db.ts';
 import { openPglite } from '../runtime/pglite-db.ts';
 import { verifyMigrations } from '../runtime/verify.ts';
 import { UserError } from './errors.ts';
@@ -33,7 +33,7 @@ export async function runMigrate(o: MigrateOptions): Promise<number> {
   if (forks.length > 0) throw new MigrationError('fork', `Refusing to migrate: the migration history has a fork.\n${forks.map((f) => `  - ${f}`).join('\n')}`);
   if (o.action === 'verify') return verify(o, migrations);
 
-  const where = o.databaseUrl ? redact(o.databaseUrl) : `PGlite at ${o.dataDir ?? '.data'}`;
+  const where = describeTarget(o.databaseUrl, o.dataDir ?? '.data');
   const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir ?? join(o.root, '.data') });
   try {
     if (o.action === 'status') {
@@ -75,14 +75,14 @@ async function scratchDatabase(url: string): Promise<{ db: Db; where: string; dr
     await admin.exec(`create database ${name}`);
   } catch (err) {
     await admin.close();
-    throw new UserError(`migrate verify: cannot create a scratch database on ${redact(url)}: ${(err as Error).message}; the user needs CREATEDB, or omit --database-url to verify on PGlite`);
+    throw new UserError(`migrate verify: cannot create a scratch database on ${describeUrl(url)}: ${(err as Error).message}; the user needs CREATEDB, or omit --database-url to verify on PGlite`);
   }
   const u = new URL(url);
   u.pathname = `/${name}`;
   const db = await openPg(u.toString());
   return {
     db,
-    where: `database ${name} on ${redact(url)}, dropped afterwards`,
+    where: `database ${name} on ${describeUrl(url)}, dropped afterwards`,
     drop: async () => {
       try {
         await admin.exec(`drop database if exists ${name} with (force)`);
@@ -91,15 +91,4 @@ async function scratchDatabase(url: string): Promise<{ db: Db; where: string; dr
       }
     },
   };
-}
-
-/** A URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
 }

@@ -3,12 +3,11 @@ import { irId } from '../emit/snapshot.ts';
 import { formatDiagnostic, isError } from '../ir/diagnostics.ts';
 import { loadModel } from '../model/load.ts';
 import { migrationStatus, readMigrations } from '../runtime/migrations.ts';
-import { openDb } from '../runtime/open-db.ts';
+import { describeTarget, openDb } from '../runtime/open-db.ts';
 import { SeedError } from '../runtime/seed-error.ts';
 import { DEFAULT_CHUNK_ROWS, loadSeed, type SeedProgress } from '../runtime/seed-loader.ts';
 import { resolveProfile } from '../runtime/seed-profile.ts';
 import { UserError } from './errors.ts';
-import { redact } from './migrate-command.ts';
 import { MIGRATIONS_DIR, readHistory } from './project-files.ts';
 
 export interface SeedOptions {
@@ -40,7 +39,7 @@ export async function runSeed(o: SeedOptions): Promise<number> {
   if (history.latest && history.latest.id !== irId({ ...ir, seeds: [] }))
     o.err(`warning: the model differs from ${MIGRATIONS_DIR}/${history.folders.at(-1)}/snapshot.json; the seed is checked against the model, the database has the migrated schema (run \`npx gen\` and migrate first)`);
   const migrations = await readMigrations(join(o.root, MIGRATIONS_DIR));
-  const where = o.databaseUrl ? redact(o.databaseUrl) : `PGlite at ${o.dataDir ?? '.data'}`;
+  const where = describeTarget(o.databaseUrl, o.dataDir ?? '.data');
   const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir ?? join(o.root, '.data') });
   try {
     const missing = (await migrationStatus(db, migrations)).filter((s) => s.state !== 'applied');

@@ -7,13 +7,12 @@ import { loadModel } from '../model/load.ts';
 import type { Db } from '../runtime/db.ts';
 import { devToken } from '../runtime/dev-token.ts';
 import { migrateUp, readMigrations } from '../runtime/migrations.ts';
-import { openDb } from '../runtime/open-db.ts';
+import { describeTarget, openDb } from '../runtime/open-db.ts';
 import { singleSessionPool, type PoolLike } from '../runtime/pglite-pool.ts';
 import { loadSeed } from '../runtime/seed-loader.ts';
 import { resolveProfile } from '../runtime/seed-profile.ts';
 import { devSecret, refuseInProduction, seededUsers } from './dev-identity.ts';
 import { UserError } from './errors.ts';
-import { redact } from './migrate-command.ts';
 import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readHistory } from './project-files.ts';
 
 export interface ServeOptions {
@@ -63,7 +62,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   if (stale.length > 0) o.err(`warning: ${stale.length} file(s) of ${GENERATED_DIR}/ differ from the model (${stale.slice(0, 3).map((f) => f.path).join(', ')}${stale.length > 3 ? ', …' : ''}); run \`npx gen\` to serve the current model`);
 
   const dataDir = o.dataDir ?? join(o.root, '.data');
-  const where = o.databaseUrl ? redact(o.databaseUrl) : `PGlite at ${dataDir}`;
+  const where = describeTarget(o.databaseUrl, dataDir);
   const migrations = await readMigrations(join(o.root, MIGRATIONS_DIR));
   const db = await openDb({ databaseUrl: o.databaseUrl, dataDir });
   let pool: PoolLike | undefined;

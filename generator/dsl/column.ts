@@ -1,6 +1,6 @@
 import type { ColumnType, JsonValue, ReferentialAction } from '../ir/types.ts';
 import type { ColumnRef, SqlExpr } from './sql.ts';
-import { sql } from './sql.ts';
+import { isSqlExpr, sql } from './sql.ts';
 
 export interface ReferenceOptions {
   readonly onDelete?: ReferentialAction;
@@ -64,8 +64,7 @@ export class ColumnBuilder<T, N extends boolean = false> {
   }
   /** DEFAULT: a constant of the column's type, or `sql\`...\`` for an expression. */
   default(value: T | SqlExpr): ColumnBuilder<T, N> {
-    const isExpr = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sql' && 'strings' in (value as object);
-    return this.with({ default: isExpr ? { kind: 'sql', expr: value as SqlExpr } : { kind: 'literal', value: value as T } });
+    return this.with({ default: isSqlExpr(value) ? { kind: 'sql', expr: value as SqlExpr } : { kind: 'literal', value: value as T } });
   }
   /** DEFAULT now(). */
   defaultNow(): ColumnBuilder<T, N> {

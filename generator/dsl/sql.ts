@@ -18,7 +18,7 @@ export interface SqlExpr {
 }
 
 export const isSqlExpr = (v: unknown): v is SqlExpr =>
-  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'sql';
+  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'sql' && Array.isArray((v as { strings?: unknown }).strings);
 
 /**
  * SQL with interpolated columns and values: columns become quoted identifiers,

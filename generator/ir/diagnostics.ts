@@ -30,7 +30,6 @@ export const CODES = {
   'audit-table': 'audited entities need an append-only audit table with the columns audit triggers write',
   'audit-entity': 'an entity cannot be audited (no single uuid primary key, global in a tenant model, or the audit table itself)',
   'fk-without-index': 'a foreign key has no index starting with its columns (deletes on the parent scan the child)',
-  'model-load': 'a model file could not be loaded',
   'seed-profile': 'a seed profile is neither a list of rows nor generated({...}), or its name or parameters are bad',
   'seed-unknown-entity': 'a seed row names an entity the model does not have',
   'seed-unknown-column': 'a seed row sets a column its entity does not have',

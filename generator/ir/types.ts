@@ -231,4 +231,3 @@ export interface Ir {
   readonly seeds: readonly SeedRow[];
 }
 
-export const emptyIr = (): Ir => ({ formatVersion: IR_FORMAT_VERSION, tenancy: null, audit: null, enums: [], tables: [], seeds: [] });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Db } from './db.ts';
-import { openPg } from './pg-db.ts';
+import { describeUrl, openPg } from './pg-db.ts';
 import { openPglite } from './pglite-db.ts';
 
 export interface OpenDbOptions {
@@ -14,3 +14,7 @@ export function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   if (opts.databaseUrl) return openPg(opts.databaseUrl);
   return openPglite({ dataDir: resolve(opts.dataDir ?? '.data') });
 }
+
+/** What a message calls the database: `host:port/db as user` (never the password), or `PGlite at <dir>`. */
+export const describeTarget = (databaseUrl: string | undefined, dataDir: string): string =>
+  databaseUrl ? describeUrl(databaseUrl) : `PGlite at ${dataDir}`;

@@ -3,7 +3,7 @@ import type { Change } from '../../generator/diff/changes.ts';
 import { isWidening } from '../../generator/diff/column-types.ts';
 import { formatHazard, hazardsOf } from '../../generator/diff/destructive.ts';
 import { diff } from '../../generator/diff/diff.ts';
-import { ORDER, positionOf } from '../../generator/diff/order.ts';
+import { ORDER } from '../../generator/diff/order.ts';
 import { splitParts } from '../../generator/diff/split.ts';
 import type { AnyColumn } from '../../generator/dsl/column.ts';
 import type { ConstraintSpec } from '../../generator/dsl/constraints.ts';
