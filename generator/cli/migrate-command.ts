@@ -79,7 +79,14 @@ async function scratchDatabase(url: string): Promise<{ db: Db; where: string; dr
   }
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const db = await openPg(u.toString());
+  let db: Db;
+  try {
+    db = await openPg(u.toString());
+  } catch (err) {
+    await admin.exec(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.close();
+    throw err;
+  }
   return {
     db,
     where: `database ${name} on ${describeUrl(url)}, dropped afterwards`,

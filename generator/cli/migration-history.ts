@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineageEntry } from '../emit/lineage.ts';
+import { folderVersion } from '../runtime/migration-files.ts';
 
 /**
  * Each migration folder's number and snapshot id/parent, for fork detection.
@@ -10,7 +11,7 @@ import type { LineageEntry } from '../emit/lineage.ts';
 export function readLineage(migrationsDir: string): LineageEntry[] {
   if (!existsSync(migrationsDir)) return [];
   return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^\d+_/.test(e.name))
+    .filter((e) => e.isDirectory() && folderVersion(e.name) !== null)
     .map((e) => {
       const path = join(migrationsDir, e.name, 'snapshot.json');
       let snapshot: LineageEntry['snapshot'] = null;
@@ -22,6 +23,6 @@ export function readLineage(migrationsDir: string): LineageEntry[] {
           snapshot = null;
         }
       }
-      return { folder: e.name, version: Number(/^(\d+)_/.exec(e.name)![1]), snapshot };
+      return { folder: e.name, version: folderVersion(e.name)!, snapshot };
     });
 }

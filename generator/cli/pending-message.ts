@@ -1,5 +1,5 @@
 import type { PendingChange } from '../emit/evolve.ts';
-import { GENERATED_DIR } from './project-files.ts';
+import { MIGRATIONS_DIR } from './project-files.ts';
 
 const bullets = (lines: readonly string[]) => lines.map((l) => `  - ${l}`).join('\n');
 
@@ -10,7 +10,7 @@ export function pendingLine(p: PendingChange): string {
     p.removed.length ? `removed: ${p.removed.join(', ')}` : '',
     p.changed.length ? `changed: ${p.changed.join(', ')}` : '',
   ].filter(Boolean);
-  return `the model differs from ${GENERATED_DIR}/migrations/${p.since}/snapshot.json (${parts.join('; ') || 'changed: schema objects'})`;
+  return `the model differs from ${MIGRATIONS_DIR}/${p.since}/snapshot.json (${parts.join('; ') || 'changed: schema objects'})`;
 }
 
 /** Why gen wrote no migration for a pending change, and the command or edit that does. */

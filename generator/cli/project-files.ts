@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from 'node:path';
 import type { GeneratedFile, MigrationHistory } from '../emit/generate.ts';
 import { parseSnapshot } from '../emit/snapshot.ts';
+import { folderVersion } from '../runtime/migration-files.ts';
 
 /** Only the command layer touches the disk. */
 export const GENERATED_DIR = 'generated';
@@ -10,7 +11,13 @@ const MIGRATION_FILES = ['up.sql', 'down.sql', 'snapshot.json'];
 
 export function readHistory(root: string): { history: MigrationHistory; problems: string[] } {
   const dir = join(root, MIGRATIONS_DIR);
-  const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  // the runner's rule and order: NNNN_slug folders by version (a name sort would put 10000_x before 9999_y)
+  const folders = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && folderVersion(e.name) !== null)
+        .map((e) => e.name)
+        .sort((a, b) => folderVersion(a)! - folderVersion(b)!)
+    : [];
   const problems: string[] = [];
   for (const f of folders)
     for (const file of MIGRATION_FILES)

@@ -1,3 +1,4 @@
+import { folderVersion } from '../runtime/migration-files.ts';
 import type { Change } from '../diff/changes.ts';
 import { formatHazard, hazardsOf } from '../diff/destructive.ts';
 import { diff } from '../diff/diff.ts';
@@ -57,7 +58,7 @@ export function evolve(ir: Ir, folders: readonly string[], latest: Snapshot, opt
   if (opts.name === undefined || refused) return { files: [], pending };
 
   const files: EvolveResult['files'] = [];
-  let version = Math.max(...folders.map((f) => Number(/^(\d+)_/.exec(f)?.[1] ?? 0)));
+  let version = Math.max(...folders.map((f) => folderVersion(f) ?? 0));
   let parent = latest.id;
   for (const part of splitParts(latest.ir, ir, changes)) {
     const folder = `${String(++version).padStart(4, '0')}_${opts.name}${part.suffix ? `_${part.suffix}` : ''}`;

@@ -1,3 +1,4 @@
+import { folderSlug } from '../runtime/migration-files.ts';
 /** One migration folder as far as its history goes: its number and, when it has a snapshot, its id and parent. */
 export interface LineageEntry {
   /** Folder name, e.g. `0002_add_slug`. */
@@ -10,7 +11,7 @@ export interface LineageEntry {
 const FIX = (dir: string, later: string) =>
   `keep the migration merged first; delete ${dir}/${later} and regenerate it on top with \`npx gen --name ${slugOf(later)}\` (a database that already applied ${later}: revert it there first with \`npx gen migrate down\`)`;
 
-export const slugOf = (folder: string) => folder.replace(/^\d+_/, '');
+export const slugOf = folderSlug;
 
 /**
  * Finds forks in the migration history: two folders with the same number, or

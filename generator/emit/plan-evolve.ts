@@ -91,7 +91,10 @@ export const EVOLVE_PLANNERS = {
     down: render('sql/keep-enum-value', { name, value: quoteString(value) }),
     droppedWith: free,
   }),
-  dropFunction: ({ fn, settings }) => inverse(functionStep(fn, settings), `drop ${functionStep(fn, settings).comment}`),
+  dropFunction: ({ fn, settings }) => {
+    const step = functionStep(fn, settings);
+    return inverse(step, `drop ${step.comment}`);
+  },
   replaceFunction: ({ fn, from, to }) => ({
     comment: `${functionStep(fn, to).comment}, for the changed model`,
     up: functionSql(fn, to, true),

@@ -13,7 +13,17 @@ export interface Migration {
   readonly checksum: string;
 }
 
-const FOLDER = /^(\d{4,})_[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A migration folder's name: `NNNN_slug`. gen, the lineage check and the runner all use this rule. */
+export const MIGRATION_FOLDER = /^(\d{4,})_[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** The version of a folder named by MIGRATION_FOLDER, else null. */
+export const folderVersion = (name: string): number | null => {
+  const m = MIGRATION_FOLDER.exec(name);
+  return m ? Number(m[1]) : null;
+};
+
+/** `0002_add_slug` → `add_slug`. */
+export const folderSlug = (name: string): string => name.replace(/^\d+_/, '');
 
 /** Reads `<dir>/NNNN_slug/{up.sql,down.sql}`, sorted by version. Files beside the folders are ignored. */
 export async function readMigrations(dir: string): Promise<Migration[]> {
@@ -30,7 +40,7 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    const match = FOLDER.exec(entry.name);
+    const match = MIGRATION_FOLDER.exec(entry.name);
     if (!match) {
       throw new MigrationError(
         'bad_folder',

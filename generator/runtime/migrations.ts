@@ -1,6 +1,6 @@
 import type { Db, Queryable } from './db.ts';
 import { MigrationError } from './migration-error.ts';
-import type { Migration } from './migration-files.ts';
+import { folderSlug, type Migration } from './migration-files.ts';
 import { splitStatements } from './sql-statements.ts';
 
 export { MigrationError, type MigrationErrorCode } from './migration-error.ts';
@@ -123,16 +123,7 @@ function runStep(db: Db, migration: Migration, direction: 'up' | 'down'): Promis
       throw failure(migration, direction, sql, err);
     }
     const ms = Math.round(performance.now() - started);
-    if (direction === 'up') {
-      await tx.query(`insert into ${TABLE} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
-        migration.version,
-        migration.name,
-        migration.checksum,
-        ms,
-      ]);
-    } else {
-      await tx.query(`delete from ${TABLE} where version = $1`, [migration.version]);
-    }
+    await record(tx, migration, direction, ms);
     return ms;
   });
 }
@@ -192,7 +183,7 @@ function refuseOutOfOrder(applied: readonly AppliedRow[], migrations: readonly M
     'out_of_order',
     `${late.map((m) => m.name).join(', ')} ${late.length === 1 ? 'is' : 'are'} not applied, but ${newest.name}, a later migration, is: ` +
       `${first.name} was merged after ${newest.name} was applied here. Applying it now would run it out of order. ` +
-      `Fix: delete the folder of ${first.name} and regenerate it on top with \`npx gen --name ${first.name.replace(/^\d+_/, '')}\` (it becomes a migration numbered after ${newest.name}).`,
+      `Fix: delete the folder of ${first.name} and regenerate it on top with \`npx gen --name ${folderSlug(first.name)}\` (it becomes a migration numbered after ${newest.name}).`,
     { migration: first.name },
   );
 }
