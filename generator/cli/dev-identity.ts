@@ -23,7 +23,11 @@ export function devSecret(dataDir: string): string {
     return env;
   }
   const file = join(dataDir, DEV_SECRET_FILE);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < MIN_SECRET) throw new UserError(`${file}: the development JWT secret is shorter than ${MIN_SECRET} characters; delete the file and a new one is made`);
+    return secret;
+  }
   mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
@@ -37,17 +41,23 @@ export interface DevUser {
   readonly role: string | null;
 }
 
-/** Seeded rows of tenant-scoped tables with an `email`: the users a development token can be made for. */
-export function seededUsers(ir: Ir): DevUser[] {
+/** Seeded rows of tenant-scoped tables with an `email` (of one profile, when given): the users a development token can be made for. */
+export function seededUsers(ir: Ir, profile?: string): DevUser[] {
   const key = ir.tenancy?.key;
   if (!key) return [];
-  const scoped = new Set(ir.tables.filter((t) => t.tenancy === 'scoped' && t.columns.some((c) => c.name === 'email')).map((t) => t.name));
+  const primaryKeys = new Map(
+    ir.tables
+      .filter((t) => t.tenancy === 'scoped' && t.columns.some((c) => c.name === 'email') && t.primaryKey?.columns.length === 1)
+      .map((t) => [t.name, t.primaryKey!.columns[0]!]),
+  );
   const seen = new Set<string>();
   const out: DevUser[] = [];
   for (const r of ir.seeds) {
-    const { email, id, role } = r.values;
+    if (profile !== undefined && r.profile !== profile) continue;
+    const { email, role } = r.values;
+    const id = r.values[primaryKeys.get(r.table) ?? ''];
     const org = r.values[key];
-    if (!scoped.has(r.table) || typeof email !== 'string' || typeof id !== 'string' || typeof org !== 'string' || seen.has(email)) continue;
+    if (!primaryKeys.has(r.table) || typeof email !== 'string' || typeof id !== 'string' || typeof org !== 'string' || seen.has(email)) continue;
     seen.add(email);
     out.push({ email, userId: id, orgId: org, role: typeof role === 'string' ? role : null });
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildApiModel } from '../emit/api/api-model.ts';
 import { generate } from '../emit/generate.ts';
 import { formatDiagnostic, isError } from '../ir/diagnostics.ts';
 import { loadModel } from '../model/load.ts';
@@ -86,12 +87,17 @@ export async function runServe(o: ServeOptions): Promise<number> {
     }
     o.out(`API on ${address} (${where}; development only)`);
     o.out(`  docs:  ${address}/docs   (OpenAPI: ${address}/docs/json)`);
-    const users = seededUsers(ir);
+    // users of the profile serve loads (now, or on an earlier start with --no-seed now)
+    const users = seededUsers(ir, SEED_PROFILE);
     const user = users.find((u) => u.role === 'admin') ?? users[0];
     if (user) {
       const token = devToken(secret, { userId: user.userId, orgId: user.orgId });
       o.out(`  token: ${user.email} (valid 12 h; \`npx gen token --user <email>\` makes others)`);
-      o.out(`  try:   curl -H "Authorization: Bearer ${token}" ${address}/v1/workflows`);
+      // an example that returns rows: the first listable resource the profile seeds
+      const seeded = new Set(ir.seeds.filter((r) => r.profile === SEED_PROFILE).map((r) => r.table));
+      const listable = buildApiModel(ir).resources.filter((r) => r.operations.includes('list'));
+      const example = listable.find((r) => seeded.has(r.name)) ?? listable[0];
+      if (example) o.out(`  try:   curl -H "Authorization: Bearer ${token}" ${address}${example.path}`);
     } else o.out('  token: no seeded users; `npx gen token --user-id <uuid> --org-id <uuid>` makes one');
     o.out('Ctrl+C stops it.');
     await (o.until ?? stopSignal());

@@ -214,6 +214,8 @@ function findRelations(ir: Ir, served: readonly Table[]): Map<string, ApiRelatio
       const [column, parentColumn] = pairs[0]!;
       if (column === tenantKey) continue;
       if (!child.columns.find((c) => c.name === column)?.notNull) continue;
+      // `/v1/<parent>/:id/<children>` finds the parent by its primary key, so only a reference to that key makes a route
+      if (parent.primaryKey?.columns.length !== 1 || parent.primaryKey.columns[0] !== parentColumn) continue;
       raw.push({ parent: parent.name, child, column, parentColumn });
     }
   }
