@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isModel } from '../dsl/model.ts';
 import type { SeedSpec } from '../dsl/seed.ts';
-import { buildIr } from '../ir/build.ts';
+import { buildIr } from './build-ir.ts';
 import { Diagnostics, type Diagnostic } from '../ir/diagnostics.ts';
 import type { Ir } from '../ir/types.ts';
 import { validateIr } from '../ir/validate.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import type { ts as Ts } from 'ts-morph';
-import type { ModelSourceInfo } from '../ir/build.ts';
+import type { ModelSourceInfo } from './build-ir.ts';
 
 /**
  * The TypeScript compiler API as ts-morph bundles it, loaded with `require`:

@@ -1,5 +1,5 @@
 import { defineModel, type Model } from '../../generator/dsl/model.ts';
-import { buildIr } from '../../generator/ir/build.ts';
+import { buildIr } from '../../generator/model/build-ir.ts';
 import { Diagnostics, type Diagnostic } from '../../generator/ir/diagnostics.ts';
 import type { Ir } from '../../generator/ir/types.ts';
 import { validateIr } from '../../generator/ir/validate.ts';

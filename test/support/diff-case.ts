@@ -9,7 +9,7 @@ import type { Model } from '../../generator/dsl/model.ts';
 import { evolve } from '../../generator/emit/evolve.ts';
 import { renderMigration } from '../../generator/emit/migration.ts';
 import { makeSnapshot } from '../../generator/emit/snapshot.ts';
-import { buildIr } from '../../generator/ir/build.ts';
+import { buildIr } from '../../generator/model/build-ir.ts';
 import { Diagnostics, formatDiagnostic, isError } from '../../generator/ir/diagnostics.ts';
 import type { Ir } from '../../generator/ir/types.ts';
 import { validateIr } from '../../generator/ir/validate.ts';

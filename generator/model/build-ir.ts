@@ -5,10 +5,10 @@ import { isEnumFactory } from '../dsl/enum.ts';
 import type { Model } from '../dsl/model.ts';
 import { isColumnRef, type ColumnRef, type SqlExpr } from '../dsl/sql.ts';
 import { literal, quoteIdent } from '../sql/quote.ts';
-import { Diagnostics } from './diagnostics.ts';
-import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from './naming.ts';
-import { applyTenancy } from './tenancy.ts';
-import { withTriggers } from './triggers.ts';
+import { Diagnostics } from '../ir/diagnostics.ts';
+import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from '../ir/naming.ts';
+import { applyTenancy } from '../ir/tenancy.ts';
+import { withTriggers } from '../ir/triggers.ts';
 import {
   IR_FORMAT_VERSION,
   type Check,
@@ -22,7 +22,7 @@ import {
   type PrimaryKey,
   type Table,
   type Unique,
-} from './types.ts';
+} from '../ir/types.ts';
 
 /** JSDoc read from the model files (see `read-comments.ts`), keyed `table` / `table.column` / `enum`. */
 export interface ModelSourceInfo {
