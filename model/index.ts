@@ -5,6 +5,7 @@ import { seeds } from './seed.ts';
 export default defineModel({
   schema,
   tenancy: { root: schema.organizations, key: 'organization_id' },
-  audit: { table: schema.audit_logs },
+  users: { entity: schema.users, role: 'role', active: 'is_active', keepOne: 'admin' },
+  audit: { table: schema.audit_logs, chain: true },
   seeds,
 });

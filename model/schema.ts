@@ -1,10 +1,19 @@
 import {
-  bigint, boolean, check, desc, entity, index, inet, integer, jsonb, numeric, sql, text, timestamptz, unique, uuid, varchar,
+  bigint, boolean, check, desc, entity, index, inet, integer, jsonb, me, numeric, sql, text, timestamptz, unique, uuid, varchar,
+  type PermissionsSpec,
 } from '../generator/dsl/index.ts';
 import { id, notBlank, timestamps } from './columns.ts';
 import { assessmentStatus, auditAction, resultOutcome, workflowStatus } from './enums.ts';
 
 export * from './enums.ts';
+
+/**
+ * What the roles mean (EPIC-01): admins manage the organization, assessors run assessments, viewers read.
+ * The database enforces it (grants and row-level security per role); the caller's role is read from its
+ * `users` row on every request, never from its token.
+ */
+const checklist: PermissionsSpec = { admin: 'all', assessor: ['select', 'insert', 'update'], viewer: 'read' };
+const readable: PermissionsSpec = { admin: 'read', assessor: 'read', viewer: 'read' };
 
 /** A customer of the platform (a certification body or one of its clients); the tenant root. */
 export const organizations = entity('organizations', {
@@ -19,6 +28,8 @@ export const organizations = entity('organizations', {
 }, {
   tenancy: 'root',
   audited: true,
+  // the slug is unique across organizations: only `gen tenant` (the owner) changes it
+  permissions: (t) => ({ admin: { select: true, update: { columns: [t.name, t.settings] } }, assessor: 'read', viewer: 'read' }),
   api: { operations: ['get', 'update'], sortable: ['name', 'created_at'] },
 });
 
@@ -39,6 +50,12 @@ export const users = entity('users', {
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: (t) => ({
+    // no one changes their own role (and the last admin cannot go: defineModel({ users: { keepOne } }))
+    admin: { select: true, insert: true, update: { check: sql`${t.id} <> ${me.id} OR ${t.role} = ${me.role}` }, delete: true },
+    assessor: 'read',
+    viewer: 'read',
+  }),
   constraints: (t) => [unique(t.organization_id, t.email)],
   api: { filterable: ['role', 'is_active', 'email'], sortable: ['full_name', 'created_at'] },
 });
@@ -50,14 +67,15 @@ export const workflows = entity('workflows', {
   name: varchar(255).notNull().check(notBlank),
   description: text(),
   status: workflowStatus().notNull().default('draft'),
-  /** Who created it; kept as NULL when that user is deleted. */
-  created_by: uuid().references(() => users.id, { onDelete: 'setNull' }),
+  /** Who created it (the caller, unless given); kept as NULL when that user is deleted. */
+  created_by: uuid().default(sql`${me.id}`).references(() => users.id, { onDelete: 'setNull' }),
   /** Workflow options (AI model, thresholds, document types accepted). */
   settings: jsonb().notNull().default({}),
   ...timestamps(),
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: checklist,
   constraints: (t) => [
     unique(t.organization_id, t.name),
     index(t.organization_id, desc(t.created_at)),
@@ -79,6 +97,7 @@ export const buckets = entity('buckets', {
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: checklist,
   constraints: (t) => [unique(t.workflow_id, t.position), index(t.organization_id)],
   api: { filterable: ['workflow_id'], sortable: ['position', 'name'] },
 });
@@ -102,6 +121,7 @@ export const criteria = entity('criteria', {
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: checklist,
   constraints: (t) => [unique(t.bucket_id, t.position), index(t.organization_id)],
   api: { filterable: ['bucket_id', 'is_mandatory'], sortable: ['position', 'title'] },
 });
@@ -114,7 +134,8 @@ export const assessments = entity('assessments', {
   workflow_id: uuid().notNull().references(() => workflows.id, { onDelete: 'restrict' }),
   title: varchar(255).notNull().check(notBlank),
   status: assessmentStatus().notNull().default('draft'),
-  created_by: uuid().references(() => users.id, { onDelete: 'setNull' }),
+  /** Who started it (the caller, unless given); assessors change only their own. */
+  created_by: uuid().default(sql`${me.id}`).references(() => users.id, { onDelete: 'setNull' }),
   started_at: timestamptz(),
   completed_at: timestamptz(),
   /** Weighted share of criteria passed, 0 to 1, once completed. */
@@ -125,6 +146,11 @@ export const assessments = entity('assessments', {
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: (t) => ({
+    admin: 'all',
+    assessor: { select: true, insert: { check: sql`${t.created_by} = ${me.id}` }, update: { where: sql`${t.created_by} = ${me.id}` } },
+    viewer: 'read',
+  }),
   constraints: (t) => [
     index(t.organization_id, desc(t.created_at)),
     index(t.organization_id, t.status),
@@ -149,13 +175,15 @@ export const assessment_documents = entity('assessment_documents', {
   /** SHA-256 of the content, lower-case hex. */
   sha256: varchar(64).check((c) => sql`${c} ~ '^[0-9a-f]{64}$'`),
   page_count: integer().min(0),
-  uploaded_by: uuid().references(() => users.id, { onDelete: 'setNull' }),
+  /** Who uploaded it (the caller, unless given). */
+  uploaded_by: uuid().default(sql`${me.id}`).references(() => users.id, { onDelete: 'setNull' }),
   /** Text extraction output (pages, tables, language), as produced by the parser. */
   extraction: jsonb(),
   ...timestamps(),
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: checklist,
   constraints: (t) => [unique(t.organization_id, t.storage_key), index(t.assessment_id), index(t.uploaded_by)],
   api: { filterable: ['assessment_id', 'mime_type'], sortable: ['created_at', 'file_name'] },
 });
@@ -185,6 +213,7 @@ export const assessment_results = entity('assessment_results', {
 }, {
   tenancy: 'scoped',
   audited: true,
+  permissions: checklist,
   constraints: (t) => [
     unique(t.assessment_id, t.criterion_id),
     index(t.criterion_id),
@@ -196,9 +225,10 @@ export const assessment_results = entity('assessment_results', {
 });
 
 /**
- * Append-only record of every change to audited entities (SOC 2), written by trigger.
+ * Append-only record of every change to audited entities (SOC 2), written by trigger only.
  * It has no foreign keys on purpose: history outlives the rows, users and even the
- * organization it describes, so deleting them never rewrites or loses it.
+ * organization it describes, so deleting them never rewrites or loses it. Each
+ * organization's rows form a hash chain (`gen audit verify` checks it).
  */
 export const audit_logs = entity('audit_logs', {
   id: id(),
@@ -215,10 +245,18 @@ export const audit_logs = entity('audit_logs', {
   new_values: jsonb(),
   ip_address: inet(),
   created_at: timestamptz().notNull().defaultNow(),
+  /** Place in the organization's chain, from 1; NULL for rows written before the chain existed. */
+  seq: bigint(),
+  /** The previous row's `hash` in the organization's chain (NULL for its first row). */
+  prev_hash: varchar(64),
+  /** SHA-256 (hex) over this row, `prev_hash` included. */
+  hash: varchar(64),
 }, {
   tenancy: 'scoped',
   appendOnly: true,
+  permissions: readable,
   constraints: (t) => [
+    unique(t.organization_id, t.seq),
     index(t.organization_id, desc(t.created_at)),
     index(t.organization_id, t.table_name, t.row_id),
   ],

@@ -6,7 +6,13 @@ export const tenancy: Tenancy | null = {
   "role": "app_user",
   "tenantSetting": "app.organization_id",
   "userSetting": "app.user_id",
-  "claim": "org"
+  "claim": "org",
+  "begin": "\"schemagen_begin\"",
+  "roles": {
+    "app_user_admin": "admin",
+    "app_user_assessor": "assessor",
+    "app_user_viewer": "viewer"
+  }
 };
 
 export const limits: Limits = {
@@ -193,7 +199,89 @@ export const resources: readonly Resource[] = [
       "created_at",
       "file_name"
     ],
-    "relations": []
+    "relations": [],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "assessment_id",
+            "file_name",
+            "mime_type",
+            "size_bytes",
+            "storage_key",
+            "sha256",
+            "page_count",
+            "uploaded_by",
+            "extraction"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "assessment_id",
+            "file_name",
+            "mime_type",
+            "size_bytes",
+            "storage_key",
+            "sha256",
+            "page_count",
+            "uploaded_by",
+            "extraction"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "assessment_id",
+            "file_name",
+            "mime_type",
+            "size_bytes",
+            "storage_key",
+            "sha256",
+            "page_count",
+            "uploaded_by",
+            "extraction"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "assessment_id",
+            "file_name",
+            "mime_type",
+            "size_bytes",
+            "storage_key",
+            "sha256",
+            "page_count",
+            "uploaded_by",
+            "extraction"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "assessment_results",
@@ -390,7 +478,93 @@ export const resources: readonly Resource[] = [
       "created_at",
       "confidence"
     ],
-    "relations": []
+    "relations": [],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "assessment_id",
+            "criterion_id",
+            "outcome",
+            "confidence",
+            "reasoning",
+            "evidence",
+            "ai_response",
+            "ai_model",
+            "reviewed_by",
+            "reviewed_at"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "assessment_id",
+            "criterion_id",
+            "outcome",
+            "confidence",
+            "reasoning",
+            "evidence",
+            "ai_response",
+            "ai_model",
+            "reviewed_by",
+            "reviewed_at"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "assessment_id",
+            "criterion_id",
+            "outcome",
+            "confidence",
+            "reasoning",
+            "evidence",
+            "ai_response",
+            "ai_model",
+            "reviewed_by",
+            "reviewed_at"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "assessment_id",
+            "criterion_id",
+            "outcome",
+            "confidence",
+            "reasoning",
+            "evidence",
+            "ai_response",
+            "ai_model",
+            "reviewed_by",
+            "reviewed_at"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "assessments",
@@ -583,7 +757,85 @@ export const resources: readonly Resource[] = [
         "nested": true,
         "route": true
       }
-    ]
+    ],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "workflow_id",
+            "title",
+            "status",
+            "created_by",
+            "started_at",
+            "completed_at",
+            "overall_score",
+            "summary"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "workflow_id",
+            "title",
+            "status",
+            "created_by",
+            "started_at",
+            "completed_at",
+            "overall_score",
+            "summary"
+          ],
+          "conditional": true
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "workflow_id",
+            "title",
+            "status",
+            "created_by",
+            "started_at",
+            "completed_at",
+            "overall_score",
+            "summary"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "workflow_id",
+            "title",
+            "status",
+            "created_by",
+            "started_at",
+            "completed_at",
+            "overall_score",
+            "summary"
+          ],
+          "conditional": true
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "audit_logs",
@@ -595,7 +847,7 @@ export const resources: readonly Resource[] = [
       "list",
       "get"
     ],
-    "select": "\"id\", \"organization_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\", \"ip_address\", to_jsonb(\"created_at\") AS \"created_at\"",
+    "select": "\"id\", \"organization_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\", \"ip_address\", to_jsonb(\"created_at\") AS \"created_at\", \"seq\"::text AS \"seq\", \"prev_hash\", \"hash\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -700,28 +952,40 @@ export const resources: readonly Resource[] = [
         "param": "{p}::text::timestamptz",
         "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::timestamptz[]",
         "text": "\"created_at\"::text"
+      },
+      "seq": {
+        "sql": "\"seq\"",
+        "kind": "bigint",
+        "nullable": true,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::bigint",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::bigint[]",
+        "text": "\"seq\"::text"
+      },
+      "prev_hash": {
+        "sql": "\"prev_hash\"",
+        "kind": "text",
+        "nullable": true,
+        "maxLength": 64,
+        "values": null,
+        "param": "{p}::text::text",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::text[]",
+        "text": "\"prev_hash\"::text"
+      },
+      "hash": {
+        "sql": "\"hash\"",
+        "kind": "text",
+        "nullable": true,
+        "maxLength": 64,
+        "values": null,
+        "param": "{p}::text::text",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::text[]",
+        "text": "\"hash\"::text"
       }
     },
-    "insertable": [
-      "user_id",
-      "action",
-      "table_name",
-      "row_id",
-      "old_values",
-      "new_values",
-      "ip_address",
-      "created_at"
-    ],
-    "updatable": [
-      "user_id",
-      "action",
-      "table_name",
-      "row_id",
-      "old_values",
-      "new_values",
-      "ip_address",
-      "created_at"
-    ],
+    "insertable": [],
+    "updatable": [],
     "filterable": [
       "table_name",
       "row_id",
@@ -731,7 +995,26 @@ export const resources: readonly Resource[] = [
     "sortable": [
       "created_at"
     ],
-    "relations": []
+    "relations": [],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {},
+      "update": {},
+      "delete": {}
+    }
   },
   {
     "name": "buckets",
@@ -858,7 +1141,69 @@ export const resources: readonly Resource[] = [
         "nested": true,
         "route": true
       }
-    ]
+    ],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "workflow_id",
+            "name",
+            "description",
+            "position"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "workflow_id",
+            "name",
+            "description",
+            "position"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "workflow_id",
+            "name",
+            "description",
+            "position"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "workflow_id",
+            "name",
+            "description",
+            "position"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "criteria",
@@ -1022,7 +1367,81 @@ export const resources: readonly Resource[] = [
         "nested": true,
         "route": true
       }
-    ]
+    ],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "bucket_id",
+            "title",
+            "description",
+            "guidance",
+            "position",
+            "is_mandatory",
+            "weight"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "bucket_id",
+            "title",
+            "description",
+            "guidance",
+            "position",
+            "is_mandatory",
+            "weight"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "bucket_id",
+            "title",
+            "description",
+            "guidance",
+            "position",
+            "is_mandatory",
+            "weight"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "bucket_id",
+            "title",
+            "description",
+            "guidance",
+            "position",
+            "is_mandatory",
+            "weight"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "organizations",
@@ -1097,14 +1516,9 @@ export const resources: readonly Resource[] = [
         "text": "\"updated_at\"::text"
       }
     },
-    "insertable": [
-      "name",
-      "slug",
-      "settings"
-    ],
+    "insertable": [],
     "updatable": [
       "name",
-      "slug",
       "settings"
     ],
     "filterable": [],
@@ -1112,7 +1526,34 @@ export const resources: readonly Resource[] = [
       "name",
       "created_at"
     ],
-    "relations": []
+    "relations": [],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {},
+      "update": {
+        "admin": {
+          "columns": [
+            "name",
+            "settings"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {}
+    }
   },
   {
     "name": "users",
@@ -1234,7 +1675,6 @@ export const resources: readonly Resource[] = [
       "email",
       "full_name",
       "role",
-      "password_hash",
       "is_active",
       "last_login_at"
     ],
@@ -1242,7 +1682,6 @@ export const resources: readonly Resource[] = [
       "email",
       "full_name",
       "role",
-      "password_hash",
       "is_active",
       "last_login_at"
     ],
@@ -1255,7 +1694,53 @@ export const resources: readonly Resource[] = [
       "full_name",
       "created_at"
     ],
-    "relations": []
+    "relations": [],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "last_login_at"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "last_login_at"
+          ],
+          "conditional": true
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   },
   {
     "name": "workflows",
@@ -1409,7 +1894,73 @@ export const resources: readonly Resource[] = [
         "nested": true,
         "route": true
       }
-    ]
+    ],
+    "access": {
+      "select": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        },
+        "assessor": {
+          "columns": null,
+          "conditional": false
+        },
+        "viewer": {
+          "columns": null,
+          "conditional": false
+        }
+      },
+      "insert": {
+        "admin": {
+          "columns": [
+            "name",
+            "description",
+            "status",
+            "created_by",
+            "settings"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "name",
+            "description",
+            "status",
+            "created_by",
+            "settings"
+          ],
+          "conditional": false
+        }
+      },
+      "update": {
+        "admin": {
+          "columns": [
+            "name",
+            "description",
+            "status",
+            "created_by",
+            "settings"
+          ],
+          "conditional": false
+        },
+        "assessor": {
+          "columns": [
+            "name",
+            "description",
+            "status",
+            "created_by",
+            "settings"
+          ],
+          "conditional": false
+        }
+      },
+      "delete": {
+        "admin": {
+          "columns": null,
+          "conditional": false
+        }
+      }
+    }
   }
 ];
 
@@ -1487,15 +2038,6 @@ export const constraints: { readonly [name: string]: Constraint } = {
     ],
     "references": "users"
   },
-  "assessment_results_assessment_id_criterion_id_key": {
-    "table": "assessment_results",
-    "kind": "unique",
-    "fields": [
-      "assessment_id",
-      "criterion_id"
-    ],
-    "references": null
-  },
   "assessment_results_assessment_id_fkey": {
     "table": "assessment_results",
     "kind": "foreignKey",
@@ -1519,6 +2061,15 @@ export const constraints: { readonly [name: string]: Constraint } = {
       "criterion_id"
     ],
     "references": "criteria"
+  },
+  "assessment_results_organization_id_assessment_id_c_f3300edc_key": {
+    "table": "assessment_results",
+    "kind": "unique",
+    "fields": [
+      "assessment_id",
+      "criterion_id"
+    ],
+    "references": null
   },
   "assessment_results_organization_id_fkey": {
     "table": "assessment_results",
@@ -1618,6 +2169,14 @@ export const constraints: { readonly [name: string]: Constraint } = {
     ],
     "references": "workflows"
   },
+  "audit_logs_organization_id_seq_key": {
+    "table": "audit_logs",
+    "kind": "unique",
+    "fields": [
+      "seq"
+    ],
+    "references": null
+  },
   "audit_logs_pkey": {
     "table": "audit_logs",
     "kind": "primaryKey",
@@ -1650,6 +2209,15 @@ export const constraints: { readonly [name: string]: Constraint } = {
     ],
     "references": null
   },
+  "buckets_organization_id_workflow_id_position_key": {
+    "table": "buckets",
+    "kind": "unique",
+    "fields": [
+      "workflow_id",
+      "position"
+    ],
+    "references": null
+  },
   "buckets_pkey": {
     "table": "buckets",
     "kind": "primaryKey",
@@ -1674,15 +2242,6 @@ export const constraints: { readonly [name: string]: Constraint } = {
     ],
     "references": "workflows"
   },
-  "buckets_workflow_id_position_key": {
-    "table": "buckets",
-    "kind": "unique",
-    "fields": [
-      "workflow_id",
-      "position"
-    ],
-    "references": null
-  },
   "criteria_bucket_id_fkey": {
     "table": "criteria",
     "kind": "foreignKey",
@@ -1691,7 +2250,7 @@ export const constraints: { readonly [name: string]: Constraint } = {
     ],
     "references": "buckets"
   },
-  "criteria_bucket_id_position_key": {
+  "criteria_organization_id_bucket_id_position_key": {
     "table": "criteria",
     "kind": "unique",
     "fields": [
@@ -1787,6 +2346,14 @@ export const constraints: { readonly [name: string]: Constraint } = {
       "email"
     ],
     "references": null
+  },
+  "users_keep_admin_trg": {
+    "table": "users",
+    "kind": "keepRole",
+    "fields": [
+      "role"
+    ],
+    "references": "admin"
   },
   "users_organization_id_email_key": {
     "table": "users",

@@ -45,7 +45,7 @@ export const openapi: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
     },
     {
       "name": "audit_logs",
-      "description": "Append-only record of every change to audited entities (SOC 2), written by trigger.\nIt has no foreign keys on purpose: history outlives the rows, users and even the\norganization it describes, so deleting them never rewrites or loses it."
+      "description": "Append-only record of every change to audited entities (SOC 2), written by trigger only.\nIt has no foreign keys on purpose: history outlives the rows, users and even the\norganization it describes, so deleting them never rewrites or loses it. Each\norganization's rows form a hash chain (`gen audit verify` checks it)."
     },
     {
       "name": "buckets",
@@ -104,6 +104,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
+        "description": "Who started it (the caller, unless given); assessors change only their own.",
         "type": [
           "string",
           "null"
@@ -186,6 +187,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
+        "description": "Who started it (the caller, unless given); assessors change only their own.",
         "type": [
           "string",
           "null"
@@ -262,6 +264,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
+        "description": "Who started it (the caller, unless given); assessors change only their own.",
         "type": [
           "string",
           "null"
@@ -349,6 +352,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
+        "description": "Who started it (the caller, unless given); assessors change only their own.",
         "type": [
           "string",
           "null"
@@ -463,6 +467,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "uploaded_by": {
+        "description": "Who uploaded it (the caller, unless given).",
         "type": [
           "string",
           "null"
@@ -548,6 +553,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "maximum": 2147483647
       },
       "uploaded_by": {
+        "description": "Who uploaded it (the caller, unless given).",
         "type": [
           "string",
           "null"
@@ -611,6 +617,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "maximum": 2147483647
       },
       "uploaded_by": {
+        "description": "Who uploaded it (the caller, unless given).",
         "type": [
           "string",
           "null"
@@ -706,6 +713,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "maximum": 2147483647
       },
       "uploaded_by": {
+        "description": "Who uploaded it (the caller, unless given).",
         "type": [
           "string",
           "null"
@@ -773,6 +781,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
+        "description": "Who started it (the caller, unless given); assessors change only their own.",
         "type": [
           "string",
           "null"
@@ -1252,7 +1261,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
   {
     "$id": "AuditLog",
     "type": "object",
-    "description": "Append-only record of every change to audited entities (SOC 2), written by trigger.\nIt has no foreign keys on purpose: history outlives the rows, users and even the\norganization it describes, so deleting them never rewrites or loses it.",
+    "description": "Append-only record of every change to audited entities (SOC 2), written by trigger only.\nIt has no foreign keys on purpose: history outlives the rows, users and even the\norganization it describes, so deleting them never rewrites or loses it. Each\norganization's rows form a hash chain (`gen audit verify` checks it).",
     "properties": {
       "id": {
         "type": "string",
@@ -1301,6 +1310,28 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "created_at": {
         "type": "string",
         "format": "date-time"
+      },
+      "seq": {
+        "description": "Place in the organization's chain, from 1; NULL for rows written before the chain existed.",
+        "type": [
+          "string",
+          "null"
+        ],
+        "pattern": "^-?[0-9]{1,19}$"
+      },
+      "prev_hash": {
+        "description": "The previous row's `hash` in the organization's chain (NULL for its first row).",
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "hash": {
+        "description": "SHA-256 (hex) over this row, `prev_hash` included.",
+        "type": [
+          "string",
+          "null"
+        ]
       }
     },
     "required": [
@@ -1313,7 +1344,10 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "old_values",
       "new_values",
       "ip_address",
-      "created_at"
+      "created_at",
+      "seq",
+      "prev_hash",
+      "hash"
     ],
     "additionalProperties": false
   },
@@ -2020,11 +2054,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "type": "string",
         "maxLength": 255
       },
-      "slug": {
-        "description": "URL-safe unique handle.",
-        "type": "string",
-        "maxLength": 63
-      },
       "settings": {
         "description": "Organization-wide preferences (branding, default workflow, AI settings)."
       }
@@ -2109,13 +2138,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "type": "string",
         "maxLength": 20
       },
-      "password_hash": {
-        "description": "Password hash (argon2id); never exposed by the API or written to audit logs.",
-        "type": [
-          "string",
-          "null"
-        ]
-      },
       "is_active": {
         "type": "boolean"
       },
@@ -2181,13 +2203,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         "type": "string",
         "maxLength": 20
       },
-      "password_hash": {
-        "description": "Password hash (argon2id); never exposed by the API or written to audit logs.",
-        "type": [
-          "string",
-          "null"
-        ]
-      },
       "is_active": {
         "type": "boolean"
       },
@@ -2233,7 +2248,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
-        "description": "Who created it; kept as NULL when that user is deleted.",
+        "description": "Who created it (the caller, unless given); kept as NULL when that user is deleted.",
         "type": [
           "string",
           "null"
@@ -2291,7 +2306,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
-        "description": "Who created it; kept as NULL when that user is deleted.",
+        "description": "Who created it (the caller, unless given); kept as NULL when that user is deleted.",
         "type": [
           "string",
           "null"
@@ -2352,7 +2367,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
-        "description": "Who created it; kept as NULL when that user is deleted.",
+        "description": "Who created it (the caller, unless given); kept as NULL when that user is deleted.",
         "type": [
           "string",
           "null"
@@ -2451,7 +2466,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
         ]
       },
       "created_by": {
-        "description": "Who created it; kept as NULL when that user is deleted.",
+        "description": "Who created it (the caller, unless given); kept as NULL when that user is deleted.",
         "type": [
           "string",
           "null"
@@ -2539,6 +2554,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAssessmentDocuments",
       "summary": "List assessment_documents",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessment_documents"
       ],
@@ -2622,7 +2643,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createAssessmentDocument",
       "summary": "Create a assessment_document, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessment_documents"
       ],
@@ -2676,6 +2701,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getAssessmentDocument",
       "summary": "Get a assessment_document",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessment_documents"
       ],
@@ -2718,6 +2749,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateAssessmentDocument",
       "summary": "Change a assessment_document",
+      "description": "Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessment_documents"
       ],
@@ -2763,6 +2799,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteAssessmentDocument",
       "summary": "Delete a assessment_document",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "assessment_documents"
       ],
@@ -2805,6 +2845,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAssessmentResults",
       "summary": "List assessment_results",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessment_results"
       ],
@@ -2898,7 +2944,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createAssessmentResult",
       "summary": "Create a assessment_result, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessment_results"
       ],
@@ -2952,6 +3002,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getAssessmentResult",
       "summary": "Get a assessment_result",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessment_results"
       ],
@@ -2994,6 +3050,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateAssessmentResult",
       "summary": "Change a assessment_result",
+      "description": "Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessment_results"
       ],
@@ -3039,6 +3100,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteAssessmentResult",
       "summary": "Delete a assessment_result",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "assessment_results"
       ],
@@ -3081,6 +3146,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAssessments",
       "summary": "List assessments",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3176,7 +3247,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createAssessment",
       "summary": "Create a assessment, or up to 1000 in one transaction, with nested children",
-      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessment_documents, assessment_results) may be nested and are created in the same transaction.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessment_documents, assessment_results) may be nested and are created in the same transaction. Roles: admin, assessor (assessor: only rows its condition allows); other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3230,6 +3305,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getAssessment",
       "summary": "Get a assessment",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3272,6 +3353,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateAssessment",
       "summary": "Change a assessment",
+      "description": "Roles: admin, assessor (assessor: only rows its condition allows); other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3317,6 +3403,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteAssessment",
       "summary": "Delete a assessment",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3359,6 +3449,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAssessmentAssessmentDocuments",
       "summary": "List the assessment_documents of a assessment",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3456,6 +3552,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAssessmentAssessmentResults",
       "summary": "List the assessment_results of a assessment",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "assessments"
       ],
@@ -3563,6 +3665,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listAuditLogs",
       "summary": "List audit_logs",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "audit_logs"
       ],
@@ -3664,6 +3772,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getAuditLog",
       "summary": "Get a audit_log",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "audit_logs"
       ],
@@ -3706,6 +3820,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listBuckets",
       "summary": "List buckets",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "buckets"
       ],
@@ -3779,7 +3899,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createBucket",
       "summary": "Create a bucket, or up to 1000 in one transaction, with nested children",
-      "description": "Send one object, or an array of up to 1000: all are created or none. Children (criteria) may be nested and are created in the same transaction.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Children (criteria) may be nested and are created in the same transaction. Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "buckets"
       ],
@@ -3833,6 +3957,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getBucket",
       "summary": "Get a bucket",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "buckets"
       ],
@@ -3875,6 +4005,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateBucket",
       "summary": "Change a bucket",
+      "description": "Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "buckets"
       ],
@@ -3920,6 +4055,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteBucket",
       "summary": "Delete a bucket",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "buckets"
       ],
@@ -3962,6 +4101,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listBucketCriteria",
       "summary": "List the criteria of a bucket",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "buckets"
       ],
@@ -4059,6 +4204,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listCriteria",
       "summary": "List criteria",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4142,7 +4293,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createCriteria",
       "summary": "Create a criteria, or up to 1000 in one transaction, with nested children",
-      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessment_results) may be nested and are created in the same transaction.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessment_results) may be nested and are created in the same transaction. Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4196,6 +4351,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getCriteria",
       "summary": "Get a criteria",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4238,6 +4399,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateCriteria",
       "summary": "Change a criteria",
+      "description": "Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4283,6 +4449,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteCriteria",
       "summary": "Delete a criteria",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4325,6 +4495,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listCriteriaAssessmentResults",
       "summary": "List the assessment_results of a criteria",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "criteria"
       ],
@@ -4432,6 +4608,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getOrganization",
       "summary": "Get a organization",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "organizations"
       ],
@@ -4474,6 +4656,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateOrganization",
       "summary": "Change a organization",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "organizations"
       ],
@@ -4519,6 +4705,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listUsers",
       "summary": "List users",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "users"
       ],
@@ -4612,7 +4804,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createUser",
       "summary": "Create a user, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "users"
       ],
@@ -4666,6 +4861,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getUser",
       "summary": "Get a user",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "users"
       ],
@@ -4708,6 +4909,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateUser",
       "summary": "Change a user",
+      "description": "Roles: admin (admin: only rows its condition allows); other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "users"
       ],
@@ -4753,6 +4958,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteUser",
       "summary": "Delete a user",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "users"
       ],
@@ -4795,6 +5004,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listWorkflows",
       "summary": "List workflows",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "workflows"
       ],
@@ -4880,7 +5095,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "createWorkflow",
       "summary": "Create a workflow, or up to 1000 in one transaction, with nested children",
-      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessments, buckets) may be nested and are created in the same transaction.",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Children (assessments, buckets) may be nested and are created in the same transaction. Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "workflows"
       ],
@@ -4934,6 +5153,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "getWorkflow",
       "summary": "Get a workflow",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "workflows"
       ],
@@ -4976,6 +5201,11 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "updateWorkflow",
       "summary": "Change a workflow",
+      "description": "Roles: admin, assessor; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor"
+      ],
       "tags": [
         "workflows"
       ],
@@ -5021,6 +5251,10 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "deleteWorkflow",
       "summary": "Delete a workflow",
+      "description": "Roles: admin; other roles get 403.",
+      "x-roles": [
+        "admin"
+      ],
       "tags": [
         "workflows"
       ],
@@ -5063,6 +5297,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listWorkflowAssessments",
       "summary": "List the assessments of a workflow",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "workflows"
       ],
@@ -5172,6 +5412,12 @@ export const routes: readonly RouteSpec[] = [
     "schema": {
       "operationId": "listWorkflowBuckets",
       "summary": "List the buckets of a workflow",
+      "description": "Roles: admin, assessor, viewer; other roles get 403.",
+      "x-roles": [
+        "admin",
+        "assessor",
+        "viewer"
+      ],
       "tags": [
         "workflows"
       ],

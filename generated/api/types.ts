@@ -2,6 +2,8 @@
 // The shapes of the data in model.ts and schemas.ts, which the generic runtime reads.
 
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
+/** SQL operations, as grants and row-level security know them. */
+export type Privilege = 'select' | 'insert' | 'update' | 'delete';
 export type ValueKind = 'uuid' | 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'inet' | 'enum' | 'array';
 
 export interface Column {
@@ -43,11 +45,17 @@ export interface Resource {
   readonly filterable: readonly string[];
   readonly sortable: readonly string[];
   readonly relations: readonly Relation[];
+  /**
+   * Models with roles: per SQL operation, the roles that may do it, the columns each may write (insert,
+   * update) and whether its update or delete is limited to rows matching a condition. Null otherwise.
+   */
+  readonly access: { readonly [O in Privilege]: { readonly [role: string]: { readonly columns: readonly string[] | null; readonly conditional: boolean } } } | null;
 }
 
 export interface Constraint {
   readonly table: string;
-  readonly kind: 'primaryKey' | 'unique' | 'foreignKey' | 'check';
+  /** `keepRole`: an organization keeps one active holder of the role named by `references`. */
+  readonly kind: 'primaryKey' | 'unique' | 'foreignKey' | 'check' | 'keepRole';
   readonly fields: readonly string[];
   readonly references: string | null;
 }
@@ -57,6 +65,10 @@ export interface Tenancy {
   readonly tenantSetting: string;
   readonly userSetting: string;
   readonly claim: string;
+  /** Models with roles: the function that checks membership and names the database role the user acts as. */
+  readonly begin: string | null;
+  /** Models with roles: the model role of each database role. */
+  readonly roles: { readonly [dbRole: string]: string } | null;
 }
 
 export type RouteOperation = 'list' | 'get' | 'create' | 'update' | 'delete' | 'children' | 'health' | 'ready';

@@ -1,7 +1,13 @@
+import { ROLE_FUNCTION, TENANT_FOR_FUNCTION, type DbRole } from '../ir/permissions.ts';
+import { MAINTENANCE_FUNCTION } from '../ir/tenancy.ts';
 import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
 
-/** schemagen's own trigger and policy functions, emitted when the model uses them. */
-export type LibraryFunction = TriggerKind | 'maintenance';
+/**
+ * schemagen's own functions, emitted when the model uses them: trigger functions (named by trigger
+ * kind), the maintenance check of the owner's policies, the caller's role (policies), the request's
+ * start (the API), and the audit trail's writer and digest.
+ */
+export type LibraryFunction = TriggerKind | 'maintenance' | 'role' | 'tenantFor' | 'begin' | 'auditAppend' | 'auditDigest';
 
 /**
  * The closed set of schema changes. Each is plain data; `emit/plan-change.ts`
@@ -15,8 +21,10 @@ export type LibraryFunction = TriggerKind | 'maintenance';
  */
 export type Change =
   // application role and schema access
-  | { readonly kind: 'createRole'; readonly role: string }
-  | { readonly kind: 'dropRole'; readonly role: string }
+  | { readonly kind: 'createRole'; readonly role: DbRole }
+  | { readonly kind: 'dropRole'; readonly role: DbRole }
+  /** Roles are the cluster's: an existing one changes in place (down keeps it, as a drop does). */
+  | { readonly kind: 'alterRole'; readonly from: DbRole; readonly to: DbRole }
   | { readonly kind: 'grantSchemaUsage'; readonly role: string }
   | { readonly kind: 'revokeSchemaUsage'; readonly role: string }
   // enums
@@ -71,11 +79,40 @@ export type Change =
 
 /** What the library functions' bodies name (they are generated per model). */
 export interface FunctionSettings {
+  /** The library version (`LIBRARY_VERSION`) whose templates render them. */
+  readonly version: number;
   readonly auditTable: string | null;
   readonly auditActionType: string | null;
   readonly tenantKey: string;
+  readonly tenantSetting: string;
   readonly userSetting: string;
+  readonly appRole: string | null;
+  /** The user entity: where `schemagen_role()` and `schemagen_begin()` read the caller's role. */
+  readonly users: {
+    readonly table: string;
+    readonly idColumn: string;
+    readonly roleColumn: string;
+    readonly activeColumn: string | null;
+    readonly keepOne: string | null;
+  } | null;
+  /** The tenant root and its key: the last-role check lets an organization's deletion through. */
+  readonly root: { readonly table: string; readonly key: string } | null;
 }
+
+/** The settings each function's body depends on: a change to one of them replaces the function. */
+export const FUNCTION_DEPENDS: Record<LibraryFunction, readonly (keyof FunctionSettings)[]> = {
+  maintenance: ['version'],
+  updatedAt: ['version'],
+  appendOnly: ['version'],
+  audit: ['version', 'auditTable', 'auditActionType', 'tenantKey', 'userSetting'],
+  auditAppend: ['version', 'auditTable', 'auditActionType', 'tenantKey'],
+  auditDigest: ['version'],
+  auditChain: ['version', 'auditTable', 'tenantKey'],
+  role: ['version', 'users', 'tenantKey', 'tenantSetting', 'userSetting', 'appRole'],
+  tenantFor: ['version', 'tenantSetting'],
+  begin: ['version', 'users', 'tenantKey', 'appRole'],
+  keepRole: ['version', 'users', 'tenantKey', 'root'],
+};
 
 export type CommentTarget =
   | { readonly kind: 'table'; readonly table: string }
@@ -89,8 +126,27 @@ export const FUNCTION_NAMES: Record<LibraryFunction, string> = {
   updatedAt: 'schemagen_set_updated_at',
   audit: 'schemagen_audit',
   appendOnly: 'schemagen_refuse_change',
-  maintenance: 'schemagen_maintenance',
+  maintenance: MAINTENANCE_FUNCTION,
+  keepRole: 'schemagen_keep_role',
+  auditChain: 'schemagen_audit_chain',
+  role: ROLE_FUNCTION,
+  tenantFor: TENANT_FOR_FUNCTION,
+  begin: 'schemagen_begin',
+  auditAppend: 'schemagen_audit_append',
+  auditDigest: 'schemagen_audit_digest',
 };
 
 /** Argument types, for DROP FUNCTION. */
-export const FUNCTION_ARGS: Record<LibraryFunction, string> = { updatedAt: '', audit: '', appendOnly: '', maintenance: 'regclass' };
+export const FUNCTION_ARGS: Record<LibraryFunction, string> = {
+  updatedAt: '',
+  audit: '',
+  appendOnly: '',
+  maintenance: 'regclass',
+  keepRole: '',
+  auditChain: '',
+  role: '',
+  tenantFor: 'text[]',
+  begin: 'uuid, uuid',
+  auditAppend: 'uuid, uuid, text, text, uuid, jsonb, jsonb',
+  auditDigest: 'anyelement',
+};

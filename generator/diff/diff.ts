@@ -1,7 +1,8 @@
 import { canonicalJson } from '../emit/canonical-json.ts';
 import type { Column, EnumType, Ir, Table } from '../ir/types.ts';
 import { quoteIdent, sqlType } from '../sql/quote.ts';
-import type { Change } from './changes.ts';
+import { dbRoles } from '../ir/permissions.ts';
+import { FUNCTION_DEPENDS, type Change, type FunctionSettings, type LibraryFunction } from './changes.ts';
 import { keyed } from './keyed.ts';
 import { ordered } from './order.ts';
 import { functionSettings, usedFunctions } from './plan-create.ts';
@@ -42,11 +43,10 @@ export function diff(before: Ir, after: Ir): DiffResult {
 }
 
 function diffRole(before: Ir, after: Ir, out: Change[]) {
-  const was = before.tenancy?.appRole ?? null;
-  const now = after.tenancy?.appRole ?? null;
-  if (was === now) return;
-  if (now !== null) out.push({ kind: 'createRole', role: now }, { kind: 'grantSchemaUsage', role: now });
-  if (was !== null) out.push({ kind: 'revokeSchemaUsage', role: was }, { kind: 'dropRole', role: was });
+  const { created, dropped, kept } = keyed(dbRoles(before), dbRoles(after), (r) => r.name, (r) => r.name);
+  for (const role of created) out.push({ kind: 'createRole', role }, { kind: 'grantSchemaUsage', role: role.name });
+  for (const role of dropped) out.push({ kind: 'revokeSchemaUsage', role: role.name }, { kind: 'dropRole', role });
+  for (const [from, to] of kept) if (!same(from, to)) out.push({ kind: 'alterRole', from, to });
 }
 
 function diffEnums(before: readonly EnumType[], after: readonly EnumType[], out: Change[], problems: Problem[]) {
@@ -88,10 +88,10 @@ function diffFunctions(before: Ir, after: Ir, out: Change[]) {
   const now = usedFunctions(after);
   const from = functionSettings(before);
   const to = functionSettings(after);
+  const depends = (fn: LibraryFunction, s: FunctionSettings) => FUNCTION_DEPENDS[fn].map((k) => s[k]);
   for (const fn of now) {
     if (!was.includes(fn)) out.push({ kind: 'createFunction', fn, settings: to });
-    // only the audit function's body depends on the model (audit table, tenant key, user setting)
-    else if (fn === 'audit' && !same(from, to)) out.push({ kind: 'replaceFunction', fn, from, to });
+    else if (!same(depends(fn, from), depends(fn, to))) out.push({ kind: 'replaceFunction', fn, from, to });
   }
   for (const fn of was) if (!now.includes(fn)) out.push({ kind: 'dropFunction', fn, settings: from });
 }

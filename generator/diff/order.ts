@@ -21,6 +21,7 @@ const at = <K extends ChangeKind>(kind: K, reason: string, when?: (c: ChangeOf<K
  */
 export const ORDER: readonly Position[] = [
   at('createRole', 'grants and policies name the role'),
+  at('alterRole', 'with the roles: NOINHERIT before the roles it gives privileges through exist'),
   at('createEnum', 'columns use the type'),
   at('addEnumValue', 'kept apart from steps that use the value (gen splits them into an earlier migration)'),
   at('createFunction', 'triggers and policies call it; plpgsql bodies are checked when called, so they may name tables made later'),

@@ -1,3 +1,4 @@
+import { dbRoles } from '../ir/permissions.ts';
 import type { Ir } from '../ir/types.ts';
 import { sqlType } from '../sql/quote.ts';
 import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
@@ -18,7 +19,7 @@ import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
  */
 export function planCreate(ir: Ir): Change[] {
   const changes: Change[] = [];
-  if (ir.tenancy) changes.push({ kind: 'createRole', role: ir.tenancy.appRole });
+  for (const role of dbRoles(ir)) changes.push({ kind: 'createRole', role });
   for (const e of ir.enums) changes.push({ kind: 'createEnum', enum: e });
   const settings = functionSettings(ir);
   for (const fn of usedFunctions(ir)) changes.push({ kind: 'createFunction', fn, settings });
@@ -30,7 +31,7 @@ export function planCreate(ir: Ir): Change[] {
   for (const t of ir.tables) for (const trigger of t.triggers) changes.push({ kind: 'createTrigger', table: t.name, trigger });
   for (const t of ir.tables) if (t.rowLevelSecurity) changes.push({ kind: 'enableRowLevelSecurity', table: t.name });
   for (const t of ir.tables) for (const policy of t.policies) changes.push({ kind: 'createPolicy', table: t.name, policy });
-  if (ir.tenancy) changes.push({ kind: 'grantSchemaUsage', role: ir.tenancy.appRole });
+  for (const role of dbRoles(ir)) changes.push({ kind: 'grantSchemaUsage', role: role.name });
   for (const t of ir.tables) for (const grant of t.grants) changes.push({ kind: 'grant', table: t.name, grant });
   for (const e of ir.enums) if (e.comment) changes.push({ kind: 'commentOn', target: { kind: 'type', name: e.name }, comment: e.comment, previous: null });
   for (const t of ir.tables) {
@@ -55,20 +56,34 @@ function keyIndexes(ir: Ir): Set<string> {
   return names;
 }
 
-/** The library functions the model needs, in a fixed order (maintenance first: the others call it). */
+/** The library functions the model needs, in a fixed order (the ones others call first). */
 export function usedFunctions(ir: Ir): LibraryFunction[] {
-  const kinds = new Set(ir.tables.flatMap((t) => t.triggers.map((tr) => tr.kind)));
-  const needsMaintenance = ir.tenancy !== null || kinds.has('audit') || kinds.has('appendOnly');
-  return (['maintenance', 'updatedAt', 'audit', 'appendOnly'] as const).filter((f) => (f === 'maintenance' ? needsMaintenance : kinds.has(f)));
+  const kinds = new Set<LibraryFunction>(ir.tables.flatMap((t) => t.triggers.map((tr) => tr.kind)));
+  if (ir.tenancy !== null || kinds.has('audit') || kinds.has('appendOnly')) kinds.add('maintenance');
+  // version 1 wrote audit rows from the trigger function itself
+  if (kinds.has('audit') && ir.library >= 2) kinds.add('auditAppend');
+  if (kinds.has('auditChain')) kinds.add('auditDigest');
+  if (ir.auth && ir.tenancy) kinds.add('role').add('tenantFor').add('begin');
+  return (['maintenance', 'auditDigest', 'auditAppend', 'role', 'tenantFor', 'begin', 'updatedAt', 'audit', 'appendOnly', 'auditChain', 'keepRole'] as const).filter((f) => kinds.has(f));
 }
 
 export function functionSettings(ir: Ir): FunctionSettings {
   const audit = ir.tables.find((t) => t.name === ir.audit?.table);
   const action = audit?.columns.find((c) => c.name === 'action');
+  const users = ir.auth ? ir.tables.find((t) => t.name === ir.auth!.table) : undefined;
+  const root = ir.tenancy ? ir.tables.find((t) => t.name === ir.tenancy!.root) : undefined;
   return {
+    version: ir.library,
     auditTable: audit?.name ?? null,
     auditActionType: action ? sqlType(action.type) : null,
     tenantKey: ir.tenancy?.key ?? 'organization_id',
+    tenantSetting: ir.tenancy?.tenantSetting ?? 'app.organization_id',
     userSetting: ir.tenancy?.userSetting ?? 'app.user_id',
+    appRole: ir.tenancy?.appRole ?? null,
+    users:
+      ir.auth && users
+        ? { table: users.name, idColumn: users.primaryKey?.columns[0] ?? 'id', roleColumn: ir.auth.roleColumn, activeColumn: ir.auth.activeColumn, keepOne: ir.auth.keepOne }
+        : null,
+    root: root ? { table: root.name, key: root.primaryKey?.columns[0] ?? 'id' } : null,
   };
 }

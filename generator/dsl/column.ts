@@ -28,6 +28,8 @@ export interface ColumnState<T> {
   readonly immutable: boolean;
   readonly renamedFrom: string | null;
   readonly backfill?: SqlExpr | null;
+  /** `oneOf([...])`: the closed set of values (the role column of the user entity takes its roles from it). */
+  readonly values?: readonly string[];
   /** Set on enum columns, so the enum type travels with the column. */
   readonly enumDef?: { readonly name: string; readonly values: readonly string[]; readonly comment: string | null };
 }
@@ -102,10 +104,11 @@ export class ColumnBuilder<T, N extends boolean = false> {
   }
   /** CHECK (column IN (...)): a closed set of values without an enum type. */
   oneOf<const V extends T & string>(values: readonly V[]): ColumnBuilder<V, N> {
-    return this.check((c) => {
+    const checked = this.check((c) => {
       const strings = ['', ' IN (', ...values.slice(1).map(() => ', '), ')'];
       return { kind: 'sql', strings, values: [c, ...values] };
-    }) as unknown as ColumnBuilder<V, N>;
+    });
+    return new ColumnBuilder({ ...checked.state, values: [...values] }) as unknown as ColumnBuilder<V, N>;
   }
   /** COMMENT ON COLUMN; JSDoc on the property does the same and is preferred. */
   comment(text: string): ColumnBuilder<T, N> {

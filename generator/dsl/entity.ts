@@ -1,6 +1,7 @@
 import type { Privilege, Tenancy } from '../ir/types.ts';
 import type { AnyColumn, ColumnBuilder } from './column.ts';
 import type { ConstraintSpec } from './constraints.ts';
+import type { PermissionsSpec } from './permissions.ts';
 import type { ColumnRef } from './sql.ts';
 
 export const ENTITY: unique symbol = Symbol.for('schemagen.entity');
@@ -15,10 +16,23 @@ export interface EntityOptions<Cols extends Record<string, AnyColumn>> {
   /** Rows may be inserted, never updated or deleted (audit logs); a trigger refuses changes for everyone but the owner's maintenance path. */
   readonly appendOnly?: boolean;
   /**
-   * What the application role may do. Defaults: root `select, update`;
-   * append-only `select, insert`; otherwise all four.
+   * What the application role may do, in a model without roles. Defaults: root `select, update`;
+   * append-only `select, insert`; otherwise all four. A model with roles says `permissions` instead.
    */
   readonly privileges?: readonly Privilege[];
+  /**
+   * What each role of the model may do (`defineModel({ users: { role: 'role' } })`), enforced by the
+   * database: grants per role, row-level security policies per operation, conditions on rows and
+   * columns. Required on every entity of a model with roles; roles left out may do nothing.
+   *
+   * @example
+   * permissions: (t) => ({
+   *   admin: 'all',
+   *   assessor: { select: true, insert: { check: sql`${t.created_by} = ${me.id}` }, update: { where: sql`${t.created_by} = ${me.id}` } },
+   *   viewer: 'read',
+   * })
+   */
+  readonly permissions?: PermissionsSpec | ((t: { readonly [K in keyof Cols]: ColumnRef }) => PermissionsSpec);
   /** The table was called `previous` before; the next migration renames it. */
   readonly renamedFrom?: string;
   /** COMMENT ON TABLE; JSDoc on the `export const` does the same and is preferred. */

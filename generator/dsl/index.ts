@@ -1,5 +1,6 @@
-export { sql } from './sql.ts';
-export type { ColumnRef, SqlExpr } from './sql.ts';
+export { me, sql } from './sql.ts';
+export type { ColumnRef, SessionRef, SqlExpr } from './sql.ts';
+export type { Operation, PermissionsSpec, RolePermissions, Rule } from './permissions.ts';
 export { ColumnBuilder } from './column.ts';
 export { uuid, text, varchar, integer, bigint, numeric, boolean, timestamptz, date, jsonb, inet, array } from './types.ts';
 export { pgEnum } from './enum.ts';

@@ -1,12 +1,13 @@
 import type { Change, ChangeKind } from '../diff/changes.ts';
 import { EVOLVE_PLANNERS } from './plan-evolve.ts';
-import { commentStep, enumStep, foreignKeyStep, functionStep, grantStep, indexStep, type Planner, type PlannedStep, policyStep, rlsStep, roleStep, schemaUsageStep, tableStep, triggerStep } from './plan-steps.ts';
+import { alterRoleStep, commentStep, enumStep, foreignKeyStep, functionStep, grantStep, indexStep, type Planner, type PlannedStep, policyStep, rlsStep, roleStep, schemaUsageStep, tableStep, triggerStep } from './plan-steps.ts';
 
 export { columnDefinition, type PlannedStep } from './plan-steps.ts';
 
 /** The create side: what the initial migration is made of. The rest (drops, renames, alterations) is in `plan-evolve.ts`. */
 const CREATE_PLANNERS = {
   createRole: ({ role }) => roleStep(role),
+  alterRole: ({ from, to }) => alterRoleStep(from, to),
   grantSchemaUsage: ({ role }) => schemaUsageStep(role),
   createEnum: ({ enum: e }) => enumStep(e),
   createFunction: ({ fn, settings }) => functionStep(fn, settings),

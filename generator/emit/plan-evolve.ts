@@ -78,7 +78,7 @@ const renameStep = (template: string, comment: string, view: Record<string, stri
 
 /** Drops, renames and alterations: what evolves a schema after its initial migration. */
 export const EVOLVE_PLANNERS = {
-  dropRole: ({ role }) => inverse(roleStep(role), `application role ${role} is no longer used`),
+  dropRole: ({ role }) => inverse(roleStep(role), `role ${role.name} is no longer used`),
   revokeSchemaUsage: ({ role }) => inverse(schemaUsageStep(role), `${role} no longer uses schema public`),
   dropEnum: ({ enum: e }) => {
     const step = inverse(enumStep(e), `drop enum ${e.name}`);

@@ -1,4 +1,6 @@
 import { type ChangeKind, type ChangeOf, type CommentTarget, FUNCTION_ARGS, FUNCTION_NAMES, type FunctionSettings, type LibraryFunction } from '../diff/changes.ts';
+import { derivedName } from '../ir/naming.ts';
+import { TENANT_LOCK_CLASS, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
 import type { Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, ReferentialAction, Table, Trigger } from '../ir/types.ts';
 import { quoteIdent as q, quoteString, sqlType, typedLiteral } from '../sql/quote.ts';
@@ -61,35 +63,85 @@ const commentTarget = (t: CommentTarget): { sql: string; label: string; owner: s
       : { sql: `TYPE ${q(t.name)}`, label: `type ${t.name}`, owner: t.name };
 
 const FUNCTION_TEMPLATES: Record<LibraryFunction, string> = {
-  updatedAt: 'sql/function-updated-at',
-  audit: 'sql/function-audit',
-  appendOnly: 'sql/function-append-only',
-  maintenance: 'sql/function-maintenance',
+  updatedAt: 'function-updated-at',
+  audit: 'function-audit',
+  appendOnly: 'function-append-only',
+  maintenance: 'function-maintenance',
+  keepRole: 'function-keep-role',
+  auditChain: 'function-audit-chain',
+  role: 'function-role',
+  tenantFor: 'function-tenant-for',
+  begin: 'function-begin',
+  auditAppend: 'function-audit-append',
+  auditDigest: 'function-audit-digest',
 };
 
 /** Nested trigger calls deeper than this are a runaway loop (it would kill a PGlite instance). */
 const MAX_TRIGGER_DEPTH = 16;
 
+/** Every generated function resolves names here, the temporary schema last, so no temporary object can stand in for a table. */
+export const FUNCTION_SEARCH_PATH = 'pg_catalog, public, pg_temp';
+
+/** The function's SQL as the library version of `settings` wrote it (older versions' templates are kept for downs). */
 export function functionSql(fn: LibraryFunction, settings: FunctionSettings, replace: boolean): string {
-  return render(FUNCTION_TEMPLATES[fn], {
+  const users = settings.users;
+  const template = settings.version >= 2 ? `sql/${FUNCTION_TEMPLATES[fn]}` : `sql/v1/${FUNCTION_TEMPLATES[fn]}`;
+  return render(template, {
     replace,
     name: q(FUNCTION_NAMES[fn]),
     maintenance: q(FUNCTION_NAMES.maintenance),
+    append: q(FUNCTION_NAMES.auditAppend),
+    digest: q(FUNCTION_NAMES.auditDigest),
+    role: q(FUNCTION_NAMES.role),
+    tenantKeyName: settings.tenantKey,
+    searchPath: FUNCTION_SEARCH_PATH,
     setting: MAINTENANCE_SETTING,
     settingLiteral: quoteString(MAINTENANCE_SETTING),
     maxDepth: MAX_TRIGGER_DEPTH,
+    lockClass: TENANT_LOCK_CLASS,
     auditTableName: settings.auditTable ?? '',
     auditTable: settings.auditTable ? q(settings.auditTable) : '',
     actionType: settings.auditActionType ?? 'text',
     tenantKey: q(settings.tenantKey),
+    tenantSetting: quoteString(settings.tenantSetting),
     userSetting: quoteString(settings.userSetting),
+    appRole: settings.appRole ? q(settings.appRole) : '',
+    appRoleName: settings.appRole ?? '',
+    appRoleLiteral: quoteString(settings.appRole ?? ''),
+    usersTableName: users?.table ?? '',
+    usersTable: users ? q(users.table) : '',
+    idColumn: users ? q(users.idColumn) : '',
+    roleColumnName: users?.roleColumn ?? '',
+    roleColumn: users ? q(users.roleColumn) : '',
+    activeColumn: users?.activeColumn ? q(users.activeColumn) : '',
+    keepOne: users?.keepOne ?? '',
+    keepOneLiteral: quoteString(users?.keepOne ?? ''),
+    constraintLiteral: quoteString(users?.keepOne ? keepRoleConstraint(users.table, users.keepOne) : ''),
+    rootTable: settings.root ? q(settings.root.table) : '',
+    rootKey: settings.root ? q(settings.root.key) : '',
   });
 }
 
-export const roleStep = (role: string): PlannedStep => ({
-  comment: `application role ${role}`,
-  up: render('sql/create-role', { name: q(role), nameLiteral: quoteString(role) }),
-  down: render('sql/keep-role', { name: q(role), roleName: role }),
+/** The name the last-role check reports as its constraint (the trigger's name), which the API maps to 409. */
+export const keepRoleConstraint = (table: string, role: string) => derivedName(table, ['keep', role], 'trg');
+
+export const roleStep = (role: DbRole): PlannedStep => ({
+  comment: role.grantedTo ? `database role ${role.name}, which members of ${role.grantedTo} act as` : `application role ${role.name}`,
+  up: render('sql/create-role', {
+    name: q(role.name),
+    nameLiteral: quoteString(role.name),
+    inherit: role.inherit,
+    grantedTo: role.grantedTo ? q(role.grantedTo) : '',
+    grantedToName: role.grantedTo ?? '',
+  }),
+  down: render('sql/keep-role', { name: q(role.name), roleName: role.name }),
+  droppedWith: owned(null),
+});
+
+export const alterRoleStep = (from: DbRole, to: DbRole): PlannedStep => ({
+  comment: `role ${to.name} ${to.inherit ? 'inherits' : 'no longer inherits'} the privileges of roles granted to it`,
+  up: render('sql/alter-role', { name: q(to.name), inherit: to.inherit }),
+  down: render('sql/keep-role-setting', { name: q(to.name), roleName: to.name, kept: to.inherit ? 'INHERIT' : 'NOINHERIT', previous: from.inherit ? 'INHERIT' : 'NOINHERIT' }),
   droppedWith: owned(null),
 });
 
@@ -186,20 +238,29 @@ export const rlsStep = (table: string): PlannedStep => ({
   droppedWith: owned(table),
 });
 
+const policyTo = (to: Policy['to']) => (to === 'owner' ? 'CURRENT_USER' : to === 'public' ? 'PUBLIC' : list(to));
+
 export const policyStep = (table: string, p: Policy): PlannedStep => ({
   comment: `policy ${p.name}`,
-  up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), to: p.to === 'owner' ? 'CURRENT_USER' : 'PUBLIC', using: p.using ?? '', withCheck: p.withCheck ?? '' }),
+  up: render('sql/create-policy', { name: q(p.name), table: q(table), command: p.command.toUpperCase(), to: policyTo(p.to), using: p.using ?? '', withCheck: p.withCheck ?? '' }),
   down: render('sql/drop-policy', { name: q(p.name), table: q(table) }),
   droppedWith: owned(table),
 });
+
+/** A privilege granted column by column, or null for the whole table (delete is always whole rows). */
+const grantColumns = (g: Grant, p: Grant['privileges'][number]) =>
+  p === 'select' ? g.selectColumns : p === 'insert' ? g.insertColumns : p === 'update' ? g.updateColumns : null;
 
 export const grantStep = (table: string, g: Grant): PlannedStep => ({
   comment: `what ${g.role} may do on ${table}`,
   up: render('sql/grant', {
     table: q(table),
     role: q(g.role),
-    privileges: g.privileges.filter((p) => p !== 'update' || g.updateColumns === null).map((p) => p.toUpperCase()).join(', '),
-    updateColumns: g.updateColumns ? list(g.updateColumns) : '',
+    privileges: g.privileges.filter((p) => grantColumns(g, p) === null).map((p) => p.toUpperCase()).join(', '),
+    columns: g.privileges.flatMap((p) => {
+      const cols = grantColumns(g, p);
+      return cols && cols.length > 0 ? [{ privilege: p.toUpperCase(), list: list(cols) }] : [];
+    }),
   }),
   down: render('sql/revoke', { table: q(table), role: q(g.role) }),
   droppedWith: owned(table),

@@ -39,12 +39,23 @@ export function snapshotIr(ir: Ir): Ir {
   };
 }
 
-/** A snapshot's IR with the hints it does not record set to their defaults. */
-function withHintDefaults(ir: Ir): Ir {
+/**
+ * A snapshot's IR with the hints it does not record set to their defaults, and what snapshots of
+ * earlier schemagen versions did not have yet set to what those versions did: library 1, no roles, no
+ * audit chain, whole-table INSERT and SELECT grants.
+ */
+function withDefaults(ir: Ir): Ir {
+  const old = ir as Partial<Ir> & Pick<Ir, 'tables'>;
   return {
     ...ir,
+    library: old.library ?? 1,
+    auth: old.auth ?? null,
+    tenancy: ir.tenancy ? { ...ir.tenancy, handle: ir.tenancy.handle === undefined ? null : ir.tenancy.handle } : null,
+    audit: ir.audit ? { ...ir.audit, chain: ir.audit.chain ?? false } : null,
     tables: ir.tables.map((t) => ({
       ...t,
+      permissions: t.permissions ?? [],
+      grants: t.grants.map((g) => ({ ...g, insertColumns: g.insertColumns ?? null, selectColumns: g.selectColumns ?? null })),
       columns: t.columns.map((c) => ({ ...c, backfill: null })),
       indexes: t.indexes.map((i) => ({ ...i, concurrently: false })),
     })),
@@ -63,5 +74,5 @@ export function parseSnapshot(text: string, file: string): Snapshot {
   }
   if (data.formatVersion !== IR_FORMAT_VERSION || !data.ir || typeof data.id !== 'string')
     throw new Error(`${file}: snapshot format ${String(data.formatVersion)} is not ${IR_FORMAT_VERSION}; restore it from git or regenerate it with this version of schemagen`);
-  return { ...(data as Snapshot), ir: withHintDefaults(data.ir) };
+  return { ...(data as Snapshot), ir: withDefaults(data.ir) };
 }

@@ -3,7 +3,7 @@ import type { Ir, Table, Trigger } from './types.ts';
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Triggers the model implies: `onUpdateNow()` columns, audited entities, append-only entities. */
+/** Triggers the model implies: `onUpdateNow()` columns, audited entities, append-only entities, the audit chain, the role every organization keeps. */
 export function withTriggers(ir: Ir): Ir {
   return { ...ir, tables: ir.tables.map((t) => ({ ...t, triggers: triggersOf(t, ir).sort(byName) })) };
 }
@@ -25,6 +25,10 @@ function triggersOf(t: Table, ir: Ir): Trigger[] {
       args: [tenantColumn, t.primaryKey?.columns[0] ?? 'id', `{${sensitive.join(',')}}`],
     });
   }
+  if (ir.auth?.keepOne && ir.auth.table === t.name)
+    out.push({ name: derivedName(t.name, ['keep', ir.auth.keepOne], 'trg'), kind: 'keepRole', timing: 'after', events: ['update', 'delete'], level: 'row', args: [] });
+  if (ir.audit?.chain && ir.audit.table === t.name)
+    out.push({ name: derivedName(t.name, ['chain'], 'trg'), kind: 'auditChain', timing: 'before', events: ['insert'], level: 'row', args: [] });
   if (t.appendOnly) {
     out.push(
       { name: derivedName(t.name, ['append_only'], 'trg'), kind: 'appendOnly', timing: 'before', events: ['update', 'delete'], level: 'row', args: [] },

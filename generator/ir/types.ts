@@ -7,6 +7,14 @@
 /** Bumped whenever the snapshot shape changes incompatibly. */
 export const IR_FORMAT_VERSION = 1;
 
+/**
+ * Version of schemagen's SQL library (the functions behind triggers, policies and requests).
+ * 1: the first release; 2: every function pins its search_path, audit rows are written by a
+ * SECURITY DEFINER function, roles and membership are read from the user row, audit chain.
+ * Snapshots record it, so a migration replaces the functions of an older version.
+ */
+export const LIBRARY_VERSION = 2;
+
 export type ColumnType =
   | { readonly kind: 'uuid' }
   | { readonly kind: 'text' }
@@ -98,20 +106,42 @@ export interface Policy {
    * `public`: everyone, the owner included (FORCE). `owner`: only the role
    * running the migration, so the application role's plans never carry the
    * owner's OR branch (which would stop the planner from using indexes).
+   * A list: those database roles (one per role of the model).
    */
-  readonly to: 'public' | 'owner';
+  readonly to: 'public' | 'owner' | readonly string[];
   readonly using: string | null;
   readonly withCheck: string | null;
 }
 
-/** Privileges of one role on one table; `updateColumns` limits UPDATE to those columns. */
+/**
+ * Privileges of one database role on one table; `updateColumns` limits UPDATE to those columns,
+ * `insertColumns` INSERT and `selectColumns` SELECT (null: the whole table).
+ */
 export interface Grant {
   readonly role: string;
   readonly privileges: readonly Privilege[];
   readonly updateColumns: readonly string[] | null;
+  readonly insertColumns: readonly string[] | null;
+  readonly selectColumns: readonly string[] | null;
 }
 
-export type TriggerKind = 'updatedAt' | 'audit' | 'appendOnly';
+/** What one role of the model may do on one table (`permissions` in the entity's options). */
+export interface Permission {
+  readonly role: string;
+  readonly operation: Privilege;
+  /** Rows it may read, change or delete, beyond the tenant's (SQL, identifiers quoted); null: all of them. */
+  readonly using: string | null;
+  /** What a row it inserts or updates must satisfy; null: `using` (update) or anything (insert). */
+  readonly withCheck: string | null;
+  /** Insert and update: the columns it may write. Null for select and delete. */
+  readonly columns: readonly string[] | null;
+}
+
+/**
+ * `keepRole`: the last active holder of `AuthConfig.keepOne` in an organization cannot go.
+ * `auditChain`: links each new audit row to its organization's previous one (`AuditConfig.chain`).
+ */
+export type TriggerKind = 'updatedAt' | 'audit' | 'appendOnly' | 'keepRole' | 'auditChain';
 
 /** A trigger calling one of schemagen's library functions (named by `kind`). */
 export interface Trigger {
@@ -175,6 +205,8 @@ export interface Table {
   readonly indexes: readonly Index[];
   /** What the application role may do (before row-level security narrows it). */
   readonly privileges: readonly Privilege[];
+  /** What each role of the model may do (models with `users`); sorted by role, then operation. */
+  readonly permissions: readonly Permission[];
   /** ENABLE and FORCE ROW LEVEL SECURITY. */
   readonly rowLevelSecurity: boolean;
   /** Sorted by name. */
@@ -199,8 +231,22 @@ export interface TenancyConfig {
   /** Custom settings read by policies and triggers. */
   readonly tenantSetting: string;
   readonly userSetting: string;
-  /** The non-owner role the API acts as. */
+  /** The non-owner role the API acts as (with roles: the role its login is granted; it acts as one database role per role of the model). */
   readonly appRole: string;
+  /** The root's unique column naming a tenant for `gen tenant`; null when the root has none. */
+  readonly handle: string | null;
+}
+
+/** Who signs in (`defineModel({ users })`): the entity, its role and activity columns, the roles. */
+export interface AuthConfig {
+  readonly table: string;
+  readonly roleColumn: string;
+  readonly activeColumn: string | null;
+  /** The model's roles, in declaration order (the role column's values). */
+  readonly roles: readonly string[];
+  readonly keepOne: string | null;
+  readonly emailColumn: string | null;
+  readonly nameColumn: string | null;
 }
 
 /** One row of seed data (`model/seed.ts`), checked against the tables; static profiles only, in declaration order. */
@@ -218,11 +264,16 @@ export interface SeedRow {
 /** Where audited entities write their changes. */
 export interface AuditConfig {
   readonly table: string;
+  /** Rows are chained per organization: `seq`, `prev_hash`, `hash`. */
+  readonly chain: boolean;
 }
 
 export interface Ir {
   readonly formatVersion: typeof IR_FORMAT_VERSION;
+  /** Version of the SQL library functions the schema uses (`LIBRARY_VERSION` for a model, older in old snapshots). */
+  readonly library: number;
   readonly tenancy: TenancyConfig | null;
+  readonly auth: AuthConfig | null;
   readonly audit: AuditConfig | null;
   /** Sorted by name. */
   readonly enums: readonly EnumType[];

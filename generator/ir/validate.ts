@@ -1,6 +1,7 @@
 import { sqlType } from '../sql/quote.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
+import { dbRole } from './permissions.ts';
 import { RESERVED_WORDS } from './reserved.ts';
 import type { Column, ColumnType, Ir, JsonValue, Table } from './types.ts';
 
@@ -68,6 +69,59 @@ export function validateIr(ir: Ir, d: Diagnostics): void {
   }
   checkTenancy(ir, tables, d);
   checkAudit(ir, tables, d);
+  checkAuth(ir, tables, d);
+}
+
+/** The user entity and every entity's permissions (models with roles). */
+function checkAuth(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
+  const auth = ir.auth;
+  if (!auth) return;
+  const users = tables.get(auth.table);
+  const ten = ir.tenancy;
+  if (!ten) d.error('users-entity', auth.table, 'the model declares users and roles but no tenancy', 'add defineModel({ tenancy: { root, key } }): roles are enforced inside a tenant');
+  if (!users) return;
+  const column = (name: string | null) => (name === null ? undefined : users.columns.find((c) => c.name === name));
+  if (ten && users.tenancy !== 'scoped')
+    d.error('users-entity', users.name, `is the user entity but is not tenant-scoped`, `mark it tenancy: 'scoped' with ${ten.key}: a user belongs to one organization`);
+  const active = column(auth.activeColumn);
+  if (auth.activeColumn !== null && (!active || active.type.kind !== 'boolean' || !active.notNull))
+    d.error('users-entity', `${users.name}.${auth.activeColumn}`, active ? 'is the active column but is not boolean NOT NULL' : 'is named as the active column but does not exist', `declare ${auth.activeColumn}: boolean().notNull().default(true)`);
+  for (const [name, what] of [[auth.emailColumn, 'email'], [auth.nameColumn, 'name']] as const)
+    if (name !== null && !column(name)) d.error('users-entity', `${users.name}.${name}`, `is named as the ${what} column but does not exist`, `name one of: ${users.columns.map((c) => c.name).join(', ')}`);
+  for (const role of auth.roles) {
+    if (!IDENTIFIER.test(role)) d.error('users-entity', `${users.name}.${auth.roleColumn}`, `role "${role}" is not a lower-case identifier (it names a database role)`, 'use lower snake_case role names');
+    if (ten && byteLength(dbRole(ten.appRole, role)) > MAX_IDENTIFIER_BYTES)
+      d.error('identifier-too-long', `${users.name}.${auth.roleColumn}`, `database role ${dbRole(ten.appRole, role)} is longer than ${MAX_IDENTIFIER_BYTES} bytes`, 'shorten the role or appRole');
+  }
+  if (auth.keepOne !== null && !auth.roles.includes(auth.keepOne))
+    d.error('users-entity', `${users.name}.${auth.roleColumn}`, `keepOne names role ${auth.keepOne}, which is not a role`, `use one of: ${auth.roles.join(', ')}`);
+
+  for (const t of ir.tables) {
+    const tenantKey = t.tenancy === 'scoped' ? (ten?.key ?? null) : null;
+    const byRole = new Map<string, Set<string>>();
+    for (const p of t.permissions) {
+      const path = `${t.name}.permissions.${p.role}`;
+      if (!auth.roles.includes(p.role)) d.error('permission-role', path, `names role ${p.role}, which ${users.name}.${auth.roleColumn} does not allow`, `use one of: ${auth.roles.join(', ')}`);
+      byRole.set(p.role, (byRole.get(p.role) ?? new Set()).add(p.operation));
+      if (p.operation !== 'select' && ir.audit?.table === t.name)
+        d.error('permission-operation', `${path}.${p.operation}`, 'is the audit table: only its trigger writes it', `give ${p.role} select only`);
+      if (p.operation === 'insert' && t.tenancy === 'root')
+        d.error('permission-operation', `${path}.insert`, 'is the tenant root: organizations are created on the owner path (`gen tenant create`)', 'remove insert');
+      if (p.operation === 'insert' || p.operation === 'update') {
+        // on the root, a unique column is unique across tenants (scoped tables' keys all carry the tenant key)
+        const uniqueCols = new Set([...t.uniques.map((u) => u.columns), ...t.indexes.filter((i) => i.unique).map((i) => i.columns.map((c) => c.name))].flat());
+        for (const c of p.columns ?? [])
+          if (uniqueCols.has(c) && t.tenancy === 'root')
+            d.error('tenant-oracle', `${t.name}.${c}`, `is unique across tenants and ${p.role} may ${p.operation} it: a conflict would tell it another tenant has the value`, `leave ${c} out of ${p.role}'s ${p.operation} columns (change it on the owner path)`);
+        const pk = t.primaryKey?.columns ?? [];
+        if (p.operation === 'insert' && t.tenancy === 'scoped' && pk.length === 1 && pk[0] !== tenantKey && (p.columns ?? []).includes(pk[0]!))
+          d.error('tenant-oracle', `${t.name}.${pk[0]}`, `is the primary key, unique across tenants, and ${p.role} chooses it on insert: a collision would tell it another tenant's key exists`, `give it a default (.defaultRandom()) so the database makes it`);
+      }
+    }
+    for (const [role, ops] of byRole)
+      if (!ops.has('select') && ops.size > 0)
+        d.error('permission-operation', `${t.name}.permissions.${role}`, `may ${[...ops].join(', ')} but not select: a write names its row by columns it must be able to read`, `add select for ${role}`);
+  }
 }
 
 const AUDIT_COLUMNS: Record<string, (t: ColumnType) => boolean> = {
@@ -93,6 +147,20 @@ function checkAudit(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
   for (const [column, fits] of Object.entries(columns)) {
     const c = log.columns.find((x) => x.name === column);
     if (!c || !fits(c.type)) d.error('audit-table', `${log.name}.${column}`, c ? `has type ${sqlType(c.type)}, which cannot hold what audit triggers write` : 'is missing; audit triggers write it', `declare ${column} as in README "Audit log"`);
+  }
+  if (ir.audit?.chain) {
+    const key = ir.tenancy?.key ?? 'organization_id';
+    const chain: Record<string, (t: ColumnType) => boolean> = {
+      seq: (t) => t.kind === 'bigint',
+      prev_hash: (t) => t.kind === 'text' || (t.kind === 'varchar' && t.length >= 64),
+      hash: (t) => t.kind === 'text' || (t.kind === 'varchar' && t.length >= 64),
+    };
+    for (const [column, fits] of Object.entries(chain)) {
+      const c = log.columns.find((x) => x.name === column);
+      if (!c || !fits(c.type)) d.error('audit-table', `${log.name}.${column}`, c ? `has type ${sqlType(c.type)}, which cannot hold the chain` : 'is missing; the audit chain writes it', 'declare seq: bigint(), prev_hash: varchar(64), hash: varchar(64) (see README "Audit log")');
+    }
+    if (!log.uniques.some((u) => u.columns.join() === `${key},seq`) && !log.indexes.some((i) => i.unique && i.columns.map((c) => c.name).join() === `${key},seq`))
+      d.error('audit-table', log.name, `the audit chain needs unique (${key}, seq)`, `add unique(t.${key}, t.seq) to its constraints`);
   }
   for (const t of audited) {
     if (t.name === log.name) d.error('audit-entity', t.name, 'is the audit table and audited: every audit row would write another', 'remove audited: true from it');

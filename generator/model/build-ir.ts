@@ -3,14 +3,18 @@ import type { ConstraintSpec } from '../dsl/constraints.ts';
 import { ENTITY, isEntity, type EntityDef } from '../dsl/entity.ts';
 import { isEnumFactory } from '../dsl/enum.ts';
 import type { Model } from '../dsl/model.ts';
-import { isColumnRef, type ColumnRef, type SqlExpr } from '../dsl/sql.ts';
+import { OPERATIONS, type PermissionsSpec, type Rule } from '../dsl/permissions.ts';
+import { isColumnRef, isSessionRef, type ColumnRef, type SessionRef, type SqlExpr } from '../dsl/sql.ts';
 import { literal, quoteIdent } from '../sql/quote.ts';
 import { Diagnostics } from '../ir/diagnostics.ts';
 import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from '../ir/naming.ts';
+import { sessionSql, writableColumns } from '../ir/permissions.ts';
 import { applyTenancy } from '../ir/tenancy.ts';
 import { withTriggers } from '../ir/triggers.ts';
 import {
   IR_FORMAT_VERSION,
+  LIBRARY_VERSION,
+  type AuthConfig,
   type Check,
   type Column,
   type ColumnDefault,
@@ -19,8 +23,11 @@ import {
   type Index,
   type Ir,
   type JsonValue,
+  type Permission,
   type PrimaryKey,
+  type Privilege,
   type Table,
+  type TenancyConfig,
   type Unique,
 } from '../ir/types.ts';
 
@@ -55,24 +62,61 @@ export function buildIr(model: Model, info: ModelSourceInfo, diagnostics: Diagno
     seenEntities.add(e.name);
     for (const col of Object.values(e.columns)) if (col.state.enumDef) addEnum(col.state.enumDef);
   }
-  const tables = entities.map((e) => buildTable(e, info, diagnostics, model.tenancy !== undefined)).sort(byName);
-  const tenancy = model.tenancy
+  const tenancy: TenancyConfig | null = model.tenancy
     ? {
         root: isEntity(model.tenancy.root) ? model.tenancy.root[ENTITY].name : '',
         key: model.tenancy.key ?? 'organization_id',
         tenantSetting: model.tenancy.tenantSetting ?? 'app.organization_id',
         userSetting: model.tenancy.userSetting ?? 'app.user_id',
         appRole: model.tenancy.appRole ?? 'app_user',
+        handle: model.tenancy.handle ?? 'slug',
       }
     : null;
-  const audit = model.audit && isEntity(model.audit.table) ? { table: model.audit.table[ENTITY].name } : null;
-  const ir: Ir = { formatVersion: IR_FORMAT_VERSION, tenancy, audit, enums: [...enums.values()].sort(byName), tables, seeds: [] };
+  const auth = model.users ? buildAuth(model.users, diagnostics) : null;
+  const auditTable = model.audit && isEntity(model.audit.table) ? model.audit.table[ENTITY].name : null;
+  const ctx: TableContext = { info, d: diagnostics, tenancy, auth, auditTable };
+  const tables = entities.map((e) => buildTable(e, ctx)).sort(byName);
+  const audit = model.audit && isEntity(model.audit.table) ? { table: model.audit.table[ENTITY].name, chain: model.audit.chain ?? false } : null;
+  const ir: Ir = { formatVersion: IR_FORMAT_VERSION, library: LIBRARY_VERSION, tenancy, auth, audit, enums: [...enums.values()].sort(byName), tables, seeds: [] };
   return applyTenancy(withTriggers(ir));
 }
 
-function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancyOn: boolean): Table {
+interface TableContext {
+  readonly info: ModelSourceInfo;
+  readonly d: Diagnostics;
+  readonly tenancy: TenancyConfig | null;
+  readonly auth: AuthConfig | null;
+  /** Only its trigger writes the audit table: the application may read it. */
+  readonly auditTable: string | null;
+}
+
+/** The user entity's settings; its roles are the role column's values (an enum's, or `.oneOf([...])`'s). */
+function buildAuth(spec: NonNullable<Model['users']>, d: Diagnostics): AuthConfig | null {
+  if (!isEntity(spec.entity)) {
+    d.error('users-entity', 'model', 'defineModel({ users: { entity } }) is not an entity', 'pass the exported entity of the people who sign in, e.g. users: { entity: schema.users, role: \'role\' }');
+    return null;
+  }
+  const def = spec.entity[ENTITY];
+  const column = (name: string | undefined) => (name !== undefined && name in def.columns ? def.columns[name] : undefined);
+  const roleColumn = column(spec.role);
+  const roles = roleColumn?.state.enumDef?.values ?? roleColumn?.state.values ?? [];
+  if (!roleColumn) d.error('users-entity', `${def.name}.${spec.role}`, `the role column ${spec.role} is not a column of ${def.name}`, `name one of: ${Object.keys(def.columns).join(', ')}`);
+  else if (roles.length === 0) d.error('users-entity', `${def.name}.${spec.role}`, 'the role column has no closed set of values, so the model has no roles', "declare it as an enum, or with .oneOf(['admin', 'member'])");
+  return {
+    table: def.name,
+    roleColumn: spec.role,
+    activeColumn: spec.active ?? null,
+    roles: [...roles],
+    keepOne: spec.keepOne ?? null,
+    emailColumn: spec.email ?? (column('email') ? 'email' : null),
+    nameColumn: spec.name ?? (column('full_name') ? 'full_name' : null),
+  };
+}
+
+function buildTable(e: EntityDef, ctx: TableContext): Table {
+  const { info, d } = ctx;
   const t = e.name;
-  if (tenancyOn && e.options.tenancy === undefined)
+  if (ctx.tenancy && e.options.tenancy === undefined)
     d.error('missing-tenancy', t, 'does not say how it relates to tenants', "add tenancy: 'scoped' (carries the tenant key), 'global' (shared by all tenants) or 'root'");
   const own = (ref: unknown, where: string): string | null => {
     if (!isColumnRef(ref)) {
@@ -85,7 +129,11 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
     }
     return ref.column;
   };
-  const render = (expr: SqlExpr, where: string) => renderExpr(expr, (ref) => own(ref, where));
+  const session = (initPlan: boolean) => (ref: SessionRef) => {
+    if (ref.name === 'role' && !ctx.auth) d.error('users-entity', t, 'uses me.role, but the model declares no roles', 'add defineModel({ users: { entity, role } })');
+    return sessionSql(ref.name, ctx.tenancy, initPlan);
+  };
+  const render = (expr: SqlExpr, where: string, initPlan = false) => renderExpr(expr, (ref) => own(ref, where), session(initPlan));
 
   const columns: Column[] = [];
   const pkColumns: string[] = [];
@@ -193,8 +241,14 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
   const o = e.options;
   const appendOnly = o.appendOnly ?? false;
   const tenancy = o.tenancy ?? 'global';
-  const privileges = o.privileges ?? (tenancy === 'root' ? ['select', 'update'] : appendOnly ? ['select', 'insert'] : ['select', 'insert', 'update', 'delete']);
-  return {
+  const permissionsGiven = o.permissions !== undefined;
+  if (permissionsGiven && o.privileges) d.error('permission-operation', t, 'has both privileges and permissions', 'keep permissions (per role); privileges is for models without roles');
+  if (permissionsGiven && !ctx.auth) d.error('users-entity', t, 'has permissions, but the model declares no roles', 'add defineModel({ users: { entity: users, role: \'role\' } }), or use privileges');
+  if (!permissionsGiven && ctx.auth)
+    d.error('missing-permissions', t, 'does not say what each role may do', `add permissions: { ${ctx.auth.roles[0] ?? 'admin'}: 'all', ... } (roles: ${ctx.auth.roles.join(', ')}); {} lets no role do anything`);
+  const isAuditTable = ctx.auditTable === t;
+  const privileges = o.privileges ?? (tenancy === 'root' ? ['select', 'update'] : isAuditTable ? ['select'] : appendOnly ? ['select', 'insert'] : ['select', 'insert', 'update', 'delete']);
+  const table: Table = {
     name: t,
     comment: o.comment ?? info.comments[t] ?? null,
     source: info.files[t] ?? 'model',
@@ -209,25 +263,97 @@ function buildTable(e: EntityDef, info: ModelSourceInfo, d: Diagnostics, tenancy
     foreignKeys: foreignKeys.sort(byName),
     indexes: indexes.sort(byName),
     privileges: (['select', 'insert', 'update', 'delete'] as const).filter((p) => privileges.includes(p)),
+    permissions: [],
     rowLevelSecurity: false,
     policies: [],
     grants: [],
     triggers: [],
     api: {
       expose: o.api?.expose ?? true,
-      operations: [...(o.api?.operations ?? (appendOnly ? ['list', 'get', 'create'] : ['list', 'get', 'create', 'update', 'delete']))],
+      operations: [...(o.api?.operations ?? (isAuditTable ? ['list', 'get'] : appendOnly ? ['list', 'get', 'create'] : ['list', 'get', 'create', 'update', 'delete']))],
       filterable: [...(o.api?.filterable ?? [])],
       sortable: [...(o.api?.sortable ?? [])],
     },
   };
+  if (!permissionsGiven || !ctx.auth) return table;
+  const permissions = lowerPermissions(e, table, ctx, (expr, where) => render(expr, where, true), own);
+  // with roles, what the application may do is the union of what its roles may
+  const ops = new Set(permissions.map((p) => p.operation));
+  return { ...table, permissions, privileges: (['select', 'insert', 'update', 'delete'] as const).filter((p) => ops.has(p)) };
 }
+
+/** `permissions` as IR: one entry per role and operation, conditions rendered, write columns resolved. */
+function lowerPermissions(
+  e: EntityDef,
+  table: Table,
+  ctx: TableContext,
+  render: (expr: SqlExpr, where: string) => string,
+  own: (ref: unknown, where: string) => string | null,
+): Permission[] {
+  const t = e.name;
+  const d = ctx.d;
+  let spec: PermissionsSpec = {};
+  try {
+    const given = e.options.permissions!;
+    spec = typeof given === 'function' ? given(refsOf(e)) : given;
+  } catch (err) {
+    d.error('unresolved-reference', t, `its permissions function threw: ${(err as Error).message}`, 'fix the permissions function of this entity');
+  }
+  const tenantKey = table.tenancy === 'scoped' ? (ctx.tenancy?.key ?? null) : null;
+  const out: Permission[] = [];
+  for (const [role, given] of Object.entries(spec ?? {})) {
+    const path = `${t}.permissions.${role}`;
+    const rules = new Map<Privilege, Rule>();
+    if (given === 'all') for (const op of OPERATIONS) rules.set(op, {});
+    else if (given === 'read') rules.set('select', {});
+    else if (Array.isArray(given)) {
+      for (const op of given as readonly string[]) {
+        if ((OPERATIONS as readonly string[]).includes(op)) rules.set(op as Privilege, {});
+        else d.error('permission-operation', path, `names operation ${JSON.stringify(op)}`, `use ${OPERATIONS.join(', ')}, 'all' or 'read'`);
+      }
+    } else if (typeof given === 'object' && given !== null) {
+      for (const [op, rule] of Object.entries(given as Record<string, unknown>)) {
+        if (!(OPERATIONS as readonly string[]).includes(op)) d.error('permission-operation', path, `names operation ${JSON.stringify(op)}`, `use ${OPERATIONS.join(', ')}`);
+        else if (rule === true) rules.set(op as Privilege, {});
+        else if (typeof rule === 'object' && rule !== null) rules.set(op as Privilege, rule as Rule);
+        else if (rule !== false && rule !== undefined) d.error('permission-operation', `${path}.${op}`, 'is neither true nor a rule { where, check, columns }', 'write true, or a rule');
+      }
+    } else d.error('permission-operation', path, `is ${JSON.stringify(given)}`, "write 'all', 'read', a list of operations, or { select: true, update: { where, check, columns } }");
+    for (const [op, rule] of rules) {
+      const where = `${path}.${op}`;
+      if (rule.where && op === 'insert') d.error('permission-operation', where, 'has a where condition, but an insert has no existing row to match', 'use check: the condition a new row must satisfy');
+      if (rule.check && (op === 'select' || op === 'delete')) d.error('permission-operation', where, `has a check condition, but ${op} writes no row`, 'use where: the rows the role may act on');
+      if (rule.columns && (op === 'select' || op === 'delete')) d.error('permission-column', where, `lists columns, but ${op} is granted on whole rows`, 'remove columns');
+      let columns: string[] | null = null;
+      if (op === 'insert' || op === 'update') {
+        if (rule.columns) {
+          columns = rule.columns.map((c) => own(c, where)).filter((c): c is string => c !== null);
+          const allowed = writableColumns(table, op, tenantKey, true);
+          for (const c of columns)
+            if (!allowed.includes(c))
+              d.error('permission-column', `${t}.${c}`, `is in ${role}'s ${op} columns but is never written on ${op === 'insert' ? 'insert' : 'update'} (tenant key, primary key, generated, immutable or set by trigger)`, `use some of: ${allowed.join(', ')}`);
+        } else columns = writableColumns(table, op, tenantKey, false);
+      }
+      out.push({
+        role,
+        operation: op,
+        using: rule.where ? render(rule.where, where) : null,
+        withCheck: rule.check ? render(rule.check, where) : null,
+        columns,
+      });
+    }
+  }
+  const order = (p: Permission) => `${p.role}\0${OPERATIONS.indexOf(p.operation)}`;
+  return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+}
+
+const refsOf = (e: EntityDef): Record<string, ColumnRef> =>
+  Object.fromEntries(Object.keys(e.columns).map((column) => [column, { kind: 'columnRef', table: e.name, column }]));
 
 function safeConstraints(e: EntityDef, d: Diagnostics): ConstraintSpec[] {
   if (!e.options.constraints) return [];
-  const refs: Record<string, ColumnRef> = {};
-  for (const column of Object.keys(e.columns)) refs[column] = { kind: 'columnRef', table: e.name, column };
   try {
-    return e.options.constraints(refs);
+    return e.options.constraints(refsOf(e));
   } catch (err) {
     d.error('unresolved-reference', e.name, `its constraints function threw: ${(err as Error).message}`, 'fix the constraints function of this entity');
     return [];
@@ -257,11 +383,11 @@ function buildDefault(spec: AnyColumn['state']['default'], render: (e: SqlExpr) 
   }
 }
 
-/** Interpolates a `sql` template: columns as quoted identifiers, values as literals. */
-export function renderExpr(expr: SqlExpr, column: (ref: ColumnRef) => string | null): string {
+/** Interpolates a `sql` template: columns as quoted identifiers, the caller (`me`) as SQL, values as literals. */
+export function renderExpr(expr: SqlExpr, column: (ref: ColumnRef) => string | null, session: (ref: SessionRef) => string): string {
   let out = expr.strings[0] ?? '';
   expr.values.forEach((v, i) => {
-    out += isColumnRef(v) ? quoteIdent(column(v) ?? v.column) : literal(v);
+    out += isColumnRef(v) ? quoteIdent(column(v) ?? v.column) : isSessionRef(v) ? session(v) : literal(v);
     out += expr.strings[i + 1] ?? '';
   });
   return out;

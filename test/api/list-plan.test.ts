@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resources } from '../../generated/api/model.ts';
 import { listSql } from '../../generated/api/query.ts';
-import { applyMigrations, rolledBack } from '../support/db-helpers.ts';
+import { loadModel } from '../../generator/model/load.ts';
+import { actAs, addUser } from '../support/act-as.ts';
+import { applyMigrations, rolledBack, ROOT } from '../support/db-helpers.ts';
 import { describeEachEngine, type EngineHandle } from '../support/engines.ts';
 
 /**
@@ -26,8 +28,9 @@ describeEachEngine('generated list query plan', (engine) => {
         await tx.query(`INSERT INTO organizations (id, name, slug) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'O' || o, 'o-' || o FROM generate_series(1, 40) o`);
         await tx.query(`INSERT INTO workflows (organization_id, name) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'W' || w FROM generate_series(1, 40) o, generate_series(1, 100) w`);
         await tx.query('ANALYZE workflows');
-        await tx.query('SET LOCAL ROLE app_user');
-        await tx.query(`SELECT set_config('app.organization_id', '00000000-0000-4000-8000-000000000007', true)`);
+        const { ir } = await loadModel(ROOT);
+        const org = '00000000-0000-4000-8000-000000000007';
+        await actAs(tx, ir, org, ir.auth ? await addUser(tx, ir, org, 'viewer') : null);
         const first = listSql(workflows, { sort: '-created_at', limit: 20 }, 20);
         let q = first;
         if (cursor) {

@@ -22,7 +22,7 @@ describe('gen CLI', () => {
     const r = await gen(['--check', '--root', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('generated/schema.md: stale');
-    expect(r.stderr).toMatch(/differs from generated\/migrations\/0001_initial\/snapshot\.json \(changed: workflows\): not yet captured in a migration/);
+    expect(r.stderr).toMatch(/differs from generated\/migrations\/\d{4}_[a-z0-9_]+\/snapshot\.json \(changed: workflows\): not yet captured in a migration/);
   });
 
   it('--check names missing and extra files; gen restores them and is then idempotent', async () => {

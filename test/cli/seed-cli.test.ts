@@ -11,7 +11,7 @@ describe('gen seed', () => {
     const data = dirs.dir();
     const before = await gen(['seed', '--data-dir', data]);
     expect(before.code).toBe(1);
-    expect(before.stderr.trim()).toMatch(/^error: PGlite at .* is not migrated \(0001_initial: pending\); run `npx gen migrate up` first, then `npx gen seed` again$/);
+    expect(before.stderr.trim()).toMatch(/^error: PGlite at .* is not migrated \(0001_initial: pending(, \d{4}_[a-z0-9_]+: pending)*\); run `npx gen migrate up` first, then `npx gen seed` again$/);
     expect((await gen(['migrate', 'up', '--data-dir', data])).code).toBe(0);
     const first = await gen(['seed', '--data-dir', data]);
     expect(first.stderr).toBe('');

@@ -103,13 +103,24 @@ describeEachEngine('schema evolution runner', (engine) => {
     const migrations = migrationChain([c.before, c.after, c.before]);
     const log: string[] = [];
     await verifyMigrations(db, migrations, (l) => log.push(l));
-    expect(log.at(-1)).toMatch(/^verify: 3 migration\(s\) go up, down and up again; the catalogs match/);
+    expect(log.at(-1)).toMatch(/^verify: 3 migration\(s\) go up, down and up again, one by one and all together; the catalogs match/);
     await migrateDown(db, migrations, { to: 0 });
     const broken = migrations.map((m) => (m.version === 1 ? { ...m, down: m.down.replace(/DROP TABLE "countries";/, '') } : m));
     const err = await caught(verifyMigrations(db, broken));
     expect(err.code).toBe('verify_failed');
-    expect(err.message).toContain('after every down, the schema is not what it was before the first up');
+    // caught at the first step: 0001's own down leaves the table behind
+    expect(err.message).toContain("after 0001_initial's down, the schema is not what it was before its up");
     expect(err.message).toContain('extra:   table countries');
+  });
+
+  it('verify walks the history step by step: a migration that cannot be re-applied after its own down fails verify', async () => {
+    const c = await loadCase('tenant-table-drop');
+    const migrations = migrationChain([c.before, c.after]);
+    // an up that only works once (as ALTER TYPE … ADD VALUE without IF NOT EXISTS did, with a down that keeps the value)
+    const once = migrations.map((m) => (m.version === 2 ? { ...m, up: `CREATE TABLE once_only (id int);\n${m.up}`, down: `${m.down}\n-- keeps once_only` } : m));
+    const err = await caught(verifyMigrations(db, once));
+    expect(err.code).toBe('verify_failed');
+    expect(err.message).toMatch(/0002_step_2's down, the schema is not what it was before its up|0002_step_2 up again/);
   });
 });
 

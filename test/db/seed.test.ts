@@ -12,6 +12,7 @@ import { SeedError } from '../../generator/runtime/seed-error.ts';
 import { loadSeed } from '../../generator/runtime/seed-loader.ts';
 import { resolveProfile } from '../../generator/runtime/seed-profile.ts';
 import { applyMigrations, ROOT } from '../support/db-helpers.ts';
+import { actAs } from '../support/act-as.ts';
 import { describeEachEngine, resetPublicSchema, type EngineHandle } from '../support/engines.ts';
 
 const { ir, seeds } = await loadModel(ROOT);
@@ -158,10 +159,11 @@ describeEachEngine('seed', (engine) => {
     const orgs = rows.filter((r) => r.table === 'organizations').map((r) => r.values.id as string);
     expect(orgs).toHaveLength(3);
     const scoped = ir.tables.filter((t) => t.tenancy === 'scoped' && t.name !== 'audit_logs').map((t) => t.name);
+    // as the API acts for one of the organization's admins
+    const admin = (org: string) => rows.find((r) => r.table === 'users' && r.values.organization_id === org && r.values.role === 'admin')?.values.id as string | undefined;
     const visible = (org: string) =>
       db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL ROLE ${q(ir.tenancy!.appRole)}`);
-        await tx.query(`select set_config('app.organization_id', $1, true)`, [org]);
+        await actAs(tx, ir, org || null, org ? (admin(org) ?? null) : null);
         const out: Record<string, number> = {};
         for (const t of ['organizations', ...scoped]) out[t] = Number((await tx.query<{ n: string }>(`select count(*)::text as n from ${q(t)}`)).rows[0]!.n);
         return out;

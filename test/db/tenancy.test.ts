@@ -8,6 +8,7 @@ import type { Queryable } from '../../generator/runtime/db.ts';
 import { quoteIdent as q } from '../../generator/sql/quote.ts';
 import { applyMigrations, expectSqlError, rolledBack, ROOT } from '../support/db-helpers.ts';
 import { describeEachEngine, describePg, type EngineHandle } from '../support/engines.ts';
+import { actAs as actAsUser, addUser } from '../support/act-as.ts';
 import { insertRows, orgShape, rowsFor } from '../support/tenant-data.ts';
 
 /** Fixed so a failure replays; fast-check prints seed and path on failure. */
@@ -23,11 +24,8 @@ const tenantTables = () => ir.tables.filter((t) => t.tenancy !== 'global');
 const keyOf = (t: Table) => (t.tenancy === 'root' ? 'id' : ir.tenancy!.key);
 const APP = () => ir.tenancy!.appRole;
 
-/** Acts as the application role for tenant `org` (and user) until the transaction ends. */
-async function actAs(tx: Queryable, org: string | null, user: string | null = null) {
-  await tx.query(`SET LOCAL ROLE ${q(APP())}`);
-  await tx.query(`SELECT set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)`, [org ?? '', user ?? '']);
-}
+/** Acts as the API does for tenant `org` and user until the transaction ends (with roles: as the user's role's database role). */
+const actAs = (tx: Queryable, org: string | null, user: string | null = null) => actAsUser(tx, ir, org, user);
 
 /** Back to the owner (the test's session user) for checks that must see everything. */
 const asOwner = (tx: Queryable) => tx.query('RESET ROLE');
@@ -50,16 +48,22 @@ describeEachEngine('tenant isolation', (engine) => {
   });
   afterAll(() => h?.close());
 
-  it('the application role is a different, unprivileged role (a superuser would prove nothing)', async () => {
+  it('the application acts as unprivileged roles (a superuser would prove nothing)', async () => {
     await rolledBack(h.db, async (tx) => {
-      await actAs(tx, null);
+      const acting = await actAs(tx, null);
       const { rows } = await tx.query<{ who: string; su: string; bypass: boolean }>(
         `SELECT current_user AS who, current_setting('is_superuser') AS su, (SELECT rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypass`,
       );
-      expect(rows[0]).toEqual({ who: APP(), su: 'off', bypass: false });
+      expect(rows[0]).toEqual({ who: acting, su: 'off', bypass: false });
       await asOwner(tx);
       const owner = await tx.query<{ who: string }>('SELECT current_user AS who');
-      expect(owner.rows[0]!.who).not.toBe(APP());
+      expect(owner.rows[0]!.who).not.toBe(acting);
+      // with roles the application role holds no privilege of its own: a member acts through a role's database role
+      const app = await tx.query<{ inherit: boolean; tables: string }>(
+        `SELECT rolinherit AS inherit, (SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = $1)::text AS tables FROM pg_roles WHERE rolname = $1`,
+        [APP()],
+      );
+      expect(app.rows[0]).toEqual({ inherit: ir.auth === null, tables: ir.auth ? '0' : app.rows[0]!.tables });
     });
   });
 
@@ -100,6 +104,8 @@ describeEachEngine('tenant isolation', (engine) => {
           }
           await expectSqlError(tx, `UPDATE audit_logs SET action = 'delete'`, [], '42501');
           await expectSqlError(tx, `DELETE FROM audit_logs`, [], '42501');
+          // only the audit trigger writes history: not even for the own organization
+          await expectSqlError(tx, `INSERT INTO audit_logs (organization_id, action, table_name, row_id) VALUES ($1, 'insert', 'workflows', $1)`, [A], '42501');
 
           await asOwner(tx);
           expect(await fingerprint(tx, B)).toEqual(before);
@@ -130,10 +136,14 @@ describeEachEngine('tenant isolation', (engine) => {
       const data = rowsFor([{ users: 2, workflows: [{ buckets: [], assessments: [] }] }])[0]!;
       await insertRows(tx, data);
       const org = data.organizations![0]!.id as string;
-      const actor = data.users![1]!.id as string;
+      const actor = data.users![0]!.id as string;
+      const other = data.users![1]!.id as string;
       await actAs(tx, org, actor);
       await tx.query(`UPDATE workflows SET name = 'Renamed'`);
-      await tx.query(`UPDATE users SET full_name = 'New Name', password_hash = 'changed' WHERE id = $1`, [actor]);
+      await tx.query(`UPDATE users SET full_name = 'New Name' WHERE id = $1`, [other]);
+      // a sensitive column is neither written nor read by the application
+      await expectSqlError(tx, `UPDATE users SET password_hash = 'changed' WHERE id = $1`, [other], '42501');
+      await expectSqlError(tx, `SELECT password_hash FROM users`, [], '42501');
       await tx.query(`DELETE FROM workflows`);
       const { rows } = await tx.query<{ action: string; table_name: string; user_id: string; old_values: Record<string, unknown>; new_values: Record<string, unknown> | null }>(
         `SELECT action::text, table_name, user_id, old_values, new_values FROM audit_logs WHERE user_id IS NOT NULL ORDER BY created_at, table_name, action`,
@@ -141,6 +151,7 @@ describeEachEngine('tenant isolation', (engine) => {
       expect(rows.map((r) => [r.table_name, r.action, r.user_id])).toEqual(
         expect.arrayContaining([['workflows', 'update', actor], ['users', 'update', actor], ['workflows', 'delete', actor]]),
       );
+      expect(rows.find((r) => r.table_name === 'users')!.old_values).toMatchObject({ id: other });
       const userUpdate = rows.find((r) => r.table_name === 'users')!;
       expect(userUpdate.new_values).toMatchObject({ full_name: 'New Name' });
       expect(userUpdate.new_values).not.toHaveProperty('password_hash');
@@ -175,7 +186,8 @@ describeEachEngine('tenant isolation', (engine) => {
       await tx.query(`INSERT INTO organizations (id, name, slug) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'O' || o, 'o-' || o FROM generate_series(1, 40) o`);
       await tx.query(`INSERT INTO workflows (organization_id, name) SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid, 'W' || w FROM generate_series(1, 40) o, generate_series(1, 100) w`);
       await tx.query('ANALYZE workflows');
-      await actAs(tx, '00000000-0000-4000-8000-000000000007');
+      const org = '00000000-0000-4000-8000-000000000007';
+      await actAs(tx, org, ir.auth ? await addUser(tx, ir, org, ir.auth.roles[0]!) : null);
       const { rows } = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT * FROM workflows ORDER BY created_at DESC`);
       const plan = JSON.stringify(rows[0]!['QUERY PLAN']);
       // a permissive owner policy OR-ed into the app role's predicate once forced a sequential scan (3x slower)
@@ -200,21 +212,22 @@ describeEachEngine('tenant isolation', (engine) => {
 
 describePg('tenant isolation on a real server', (engine) => {
   let h: EngineHandle;
+  const first = rowsFor([{ users: 1, workflows: [] }])[0]!;
   beforeAll(async () => {
     h = await engine.open();
     await applyMigrations(h.db);
-    await h.db.transaction((tx) => insertRows(tx, rowsFor([{ users: 1, workflows: [] }, { users: 1, workflows: [] }])[0]!));
+    await h.db.transaction((tx) => insertRows(tx, first));
   });
   afterAll(() => h?.close());
 
   it('tenant settings do not survive the transaction on a pooled connection', async () => {
     const pool = new pg.Pool({ connectionString: h.url, max: 1 });
     try {
-      const org = rowsFor([{ users: 1, workflows: [] }])[0]!.organizations![0]!.id;
+      const org = first.organizations![0]!.id as string;
+      const user = first.users![0]!.id as string;
       const c = await pool.connect();
       await c.query('BEGIN');
-      await c.query(`SET LOCAL ROLE ${q(APP())}`);
-      await c.query(`SELECT set_config('app.organization_id', $1, true)`, [org]);
+      await actAs({ query: async (sql, params) => ({ rows: (await c.query(sql, params as unknown[])).rows, rowCount: 0 }), exec: async (sql) => void (await c.query(sql)) }, org, user);
       expect((await c.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(1);
       await c.query('COMMIT');
       const pid = (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
@@ -223,7 +236,8 @@ describePg('tenant isolation on a real server', (engine) => {
       try {
         expect((await again.query('SELECT pg_backend_pid() AS pid')).rows[0].pid).toBe(pid);
         await again.query('BEGIN');
-        await again.query(`SET LOCAL ROLE ${q(APP())}`);
+        expect((await again.query(`SELECT current_setting('role') AS r`)).rows[0].r).toBe('none');
+        await again.query(`SET LOCAL ROLE ${q(ir.auth ? `${APP()}_${ir.auth.roles[0]}` : APP())}`);
         expect((await again.query(`SELECT current_setting('app.organization_id', true) AS s`)).rows[0].s).toBe('');
         expect((await again.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
         await again.query('ROLLBACK');
@@ -243,16 +257,25 @@ describePg('tenant isolation on a real server', (engine) => {
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     const code = async (sql: string) => client.query(sql).then(() => 'ok', (e: { code: string }) => e.code);
+    const count = async (sql: string) => client.query(sql).then((r) => r.rows[0].n as number, (e: { code: string }) => e.code);
+    // with roles the login itself may read nothing (the application role is NOINHERIT); it acts through a role's database role
+    const acting = ir.auth ? `${APP()}_${ir.auth.roles[0]}` : null;
+    const unprivileged = ir.auth ? '42501' : 0;
     try {
-      expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
+      expect(await count('SELECT count(*)::int AS n FROM users')).toBe(unprivileged);
+      if (acting) {
+        expect(await code(`SET ROLE ${q(acting)}`)).toBe('ok');
+        expect(await count('SELECT count(*)::int AS n FROM users')).toBe(0);
+      }
       expect(await code('SET ROLE postgres')).toBe('42501');
       expect(await code('SET SESSION AUTHORIZATION postgres')).toBe('42501');
       expect(await code('RESET ROLE')).toBe('ok');
       expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe(login);
-      expect((await client.query('SELECT count(*)::int AS n FROM organizations')).rows[0].n).toBe(0);
+      expect(await count('SELECT count(*)::int AS n FROM organizations')).toBe(unprivileged);
       expect(await code('ALTER TABLE users DISABLE ROW LEVEL SECURITY')).toBe('42501');
       expect(await code(`SET schemagen.maintenance = 'on'`)).toBe('ok');
-      expect((await client.query('SELECT count(*)::int AS n FROM users')).rows[0].n).toBe(0);
+      if (acting) await code(`SET ROLE ${q(acting)}`);
+      expect(await count('SELECT count(*)::int AS n FROM users')).toBe(0);
       expect(await code('DELETE FROM audit_logs')).toBe('42501');
     } finally {
       await client.end();

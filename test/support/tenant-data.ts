@@ -21,6 +21,8 @@ export const orgShape: fc.Arbitrary<OrgShape> = fc.record({
 
 export type Rows = Record<string, Record<string, unknown>[]>;
 
+const ROLES = ['admin', 'assessor', 'viewer'] as const;
+
 /** A deterministic uuid for row `n` of `table` in organization `org`. */
 const id = (org: number, table: number, n: number) =>
   `${org.toString(16).padStart(8, '0')}-${table.toString(16).padStart(4, '0')}-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -32,7 +34,9 @@ export function rowsFor(shapes: readonly OrgShape[]): Rows[] {
     const rows: Rows = { organizations: [{ id: org, name: `Org ${o}`, slug: `org-${o}` }], users: [], workflows: [], buckets: [], criteria: [], assessments: [], assessment_documents: [], assessment_results: [] };
     const n: Record<string, number> = {};
     const next = (table: string, t: number) => id(o, t, (n[table] = (n[table] ?? 0) + 1));
-    for (let u = 0; u < shape.users; u++) rows.users!.push({ id: next('users', 1), organization_id: org, email: `u${u}@org${o}.example`, full_name: `User ${u}`, password_hash: `secret-${o}-${u}` });
+    // the first user of each organization is its admin; the others assessors and viewers in turn
+    for (let u = 0; u < shape.users; u++)
+      rows.users!.push({ id: next('users', 1), organization_id: org, email: `u${u}@org${o}.example`, full_name: `User ${u}`, role: ROLES[u % ROLES.length], password_hash: `secret-${o}-${u}` });
     shape.workflows.forEach((w, wi) => {
       const workflow = next('workflows', 2);
       rows.workflows!.push({ id: workflow, organization_id: org, name: `Workflow ${wi}`, created_by: rows.users![0]!.id });

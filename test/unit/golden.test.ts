@@ -42,7 +42,8 @@ describe('golden', () => {
     const a = generate((await loadModel(root)).ir, { folders: [], latest: null });
     const b = generate((await loadModel(root)).ir, { folders: [], latest: null });
     expect(b.files.map((f) => f.contents)).toEqual(a.files.map((f) => f.contents));
-    // the committed initial migration is what the model gives today
-    for (const f of a.files) expect(f.contents, f.path).toBe(readFileSync(join(root, 'generated', f.path), 'utf8'));
+    // the committed files are what the model gives today (migrations are history: test/db checks that applying
+    // them gives the schema a fresh initial migration of today's model gives)
+    for (const f of a.files.filter((x) => !x.path.startsWith('migrations/'))) expect(f.contents, f.path).toBe(readFileSync(join(root, 'generated', f.path), 'utf8'));
   });
 });

@@ -1,4 +1,6 @@
-import type { Column, ColumnType, Ir, Table } from '../../ir/types.ts';
+import { FUNCTION_NAMES } from '../../diff/changes.ts';
+import { dbRole, serverStamped } from '../../ir/permissions.ts';
+import type { Column, ColumnType, Ir, Privilege, Table } from '../../ir/types.ts';
 import { quoteIdent as q } from '../../sql/quote.ts';
 import { kebab } from './names.ts';
 
@@ -44,6 +46,13 @@ export interface ApiRelation {
   readonly route: boolean;
 }
 
+/**
+ * What each role may do with a resource (models with roles), by SQL operation: the API refuses with 403
+ * what the database would refuse anyway, and says why. `columns`: what the role may write (insert, update);
+ * `conditional`: its update or delete is limited to rows matching a condition, so a refused row is 403.
+ */
+export type ApiAccess = { readonly [O in Privilege]: { readonly [role: string]: { readonly columns: readonly string[] | null; readonly conditional: boolean } } };
+
 export interface ApiResource {
   readonly name: string;
   /** `/v1/assessment-documents` */
@@ -62,9 +71,12 @@ export interface ApiResource {
   readonly filterable: readonly string[];
   readonly sortable: readonly string[];
   readonly relations: readonly ApiRelation[];
+  /** Null in a model without roles (the application role may do what its grants allow). */
+  readonly access: ApiAccess | null;
 }
 
-export type ConstraintKind = 'primaryKey' | 'unique' | 'foreignKey' | 'check';
+/** `keepRole`: the check that keeps one active holder of a role per organization (409). */
+export type ConstraintKind = 'primaryKey' | 'unique' | 'foreignKey' | 'check' | 'keepRole';
 
 /** What an error report may say about a constraint: its table, the client-facing columns, and what a foreign key points at. */
 export interface ApiConstraint {
@@ -81,10 +93,18 @@ export interface ApiTenancy {
   readonly userSetting: string;
   /** The JWT claim holding the tenant id; `sub` holds the user id. */
   readonly claim: string;
+  /**
+   * Models with roles: the function that checks membership and says which database role the user acts
+   * as (`schemagen_begin`, quoted), and the model role of each such database role.
+   */
+  readonly begin: string | null;
+  readonly roles: { readonly [dbRole: string]: string } | null;
 }
 
 export interface ApiModel {
   readonly tenancy: ApiTenancy | null;
+  /** The model's roles, in declaration order; null without roles. */
+  readonly roles: readonly string[] | null;
   /** Sorted by name. */
   readonly resources: readonly ApiResource[];
   readonly constraints: { readonly [name: string]: ApiConstraint };
@@ -104,7 +124,17 @@ export function buildApiModel(ir: Ir): ApiModel {
   const constraints: Record<string, ApiConstraint> = {};
   for (const t of ir.tables) for (const [name, c] of tableConstraints(ir, t)) constraints[name] = c;
   return {
-    tenancy: ir.tenancy ? { role: ir.tenancy.appRole, tenantSetting: ir.tenancy.tenantSetting, userSetting: ir.tenancy.userSetting, claim: TENANT_CLAIM } : null,
+    roles: ir.auth ? [...ir.auth.roles] : null,
+    tenancy: ir.tenancy
+      ? {
+          role: ir.tenancy.appRole,
+          tenantSetting: ir.tenancy.tenantSetting,
+          userSetting: ir.tenancy.userSetting,
+          claim: TENANT_CLAIM,
+          begin: ir.auth ? q(FUNCTION_NAMES.begin) : null,
+          roles: ir.auth ? Object.fromEntries(ir.auth.roles.map((r) => [dbRole(ir.tenancy!.appRole, r), r])) : null,
+        }
+      : null,
     resources,
     constraints: Object.fromEntries(Object.entries(constraints).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
@@ -114,9 +144,6 @@ function tenantKeyOf(ir: Ir, t: Table): string | null {
   return ir.tenancy && t.tenancy === 'scoped' ? ir.tenancy.key : null;
 }
 
-/** Server-stamped columns a client never sends: `updated_at`, and an immutable creation time. */
-const serverStamped = (c: Column) => c.updatedAt || (c.immutable && c.default?.kind === 'now');
-
 function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]>, relations: readonly ApiRelation[]): ApiResource {
   const key = t.primaryKey!.columns[0]!;
   const tenantKey = tenantKeyOf(ir, t);
@@ -124,13 +151,22 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
   const keyColumn = byName.get(key)!;
   const grant = ir.tenancy ? t.grants.find((g) => g.role === ir.tenancy!.appRole) : undefined;
   const updateGrant = grant?.updateColumns ?? null;
-  const ops = t.api.operations;
+  const access = ir.auth ? accessOf(t) : null;
+  // with roles: what any role may write (each role's own columns are checked per request)
+  const anyRole = (op: 'insert' | 'update') => new Set(Object.values(access![op]).flatMap((a) => a.columns ?? []));
   const insertable = t.columns
-    .filter((c) => c.name !== tenantKey && !serverStamped(c) && !(c.name === key && keyColumn.default !== null))
+    .filter((c) =>
+      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !(c.name === key && keyColumn.default !== null),
+    )
     .map((c) => c.name);
   const updatable = t.columns
-    .filter((c) => c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && (updateGrant === null || updateGrant.includes(c.name)))
+    .filter((c) =>
+      access
+        ? anyRole('update').has(c.name)
+        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && (updateGrant === null || updateGrant.includes(c.name)),
+    )
     .map((c) => c.name);
+  const ops = operationsOf(ir, t);
   const columns: Record<string, ApiColumn> = {};
   for (const c of t.columns) columns[c.name] = apiColumn(c, enums);
   return {
@@ -147,7 +183,19 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
     filterable: [...t.api.filterable],
     sortable: [...t.api.sortable],
     relations,
+    access,
   };
+}
+
+const PRIVILEGE: Record<Operation, Privilege> = { list: 'select', get: 'select', create: 'insert', update: 'update', delete: 'delete' };
+
+/** The entity's API operations that the database lets the application do at all: no route answers only 403. */
+const operationsOf = (ir: Ir, t: Table): Operation[] => t.api.operations.filter((o) => !ir.tenancy || t.privileges.includes(PRIVILEGE[o]));
+
+function accessOf(t: Table): ApiAccess {
+  const out = { select: {}, insert: {}, update: {}, delete: {} } as Record<Privilege, Record<string, { columns: readonly string[] | null; conditional: boolean }>>;
+  for (const p of t.permissions) out[p.operation][p.role] = { columns: p.columns, conditional: p.using !== null || p.withCheck !== null };
+  return out;
 }
 
 /** How a column is read so that both drivers return the response schema's JSON type (no Date, no lossy int8). */
@@ -230,8 +278,8 @@ function findRelations(ir: Ir, served: readonly Table[]): Map<string, ApiRelatio
   for (const r of raw.sort((a, b) => (a.child.name + a.column < b.child.name + b.column ? -1 : 1))) {
     const twins = raw.filter((o) => o.parent === r.parent && o.child.name === r.child.name).length > 1;
     const name = twins ? `${r.child.name}_by_${r.column}` : r.child.name;
-    const parentOps = byName.get(r.parent)!.api.operations;
-    const childOps = r.child.api.operations;
+    const parentOps = operationsOf(ir, byName.get(r.parent)!);
+    const childOps = operationsOf(ir, r.child);
     const list = out.get(r.parent) ?? [];
     list.push({
       name,
@@ -265,5 +313,7 @@ function tableConstraints(ir: Ir, t: Table): [string, ApiConstraint][] {
   for (const fk of t.foreignKeys) out.push([fk.name, { table: t.name, kind: 'foreignKey', fields: visible(fk.columns), references: fk.refTable }]);
   for (const c of t.checks) out.push([c.name, { table: t.name, kind: 'check', fields: checkFields(t, c.expr), references: null }]);
   for (const i of t.indexes) if (i.unique) out.push([i.name, { table: t.name, kind: 'unique', fields: visible(i.columns.map((c) => c.name)), references: null }]);
+  for (const tr of t.triggers)
+    if (tr.kind === 'keepRole' && ir.auth?.keepOne) out.push([tr.name, { table: t.name, kind: 'keepRole', fields: [ir.auth.roleColumn], references: ir.auth.keepOne }]);
   return out;
 }

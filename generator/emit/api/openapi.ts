@@ -78,6 +78,8 @@ export function buildOpenApi(schemas: ApiSchemas): JsonSchema {
     if (params.length > 0) op.parameters = params;
     if (s.security) op.security = s.security;
     op.responses = responses(s.response as Record<string, Record<string, unknown>>);
+    // as @fastify/swagger does: extensions after the responses
+    for (const [k, v] of Object.entries(s)) if (k.startsWith('x-')) op[k] = v;
     const url = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[url] = { ...paths[url], [route.method.toLowerCase()]: op };
   }

@@ -1,4 +1,4 @@
-import type { Column, Ir, Table } from '../../ir/types.ts';
+import type { Column, Ir, Privilege, Table } from '../../ir/types.ts';
 import { type ApiModel, type ApiRelation, type ApiResource } from './api-model.ts';
 import { columnSchema, inputSchema, type JsonSchema } from './json-schema.ts';
 import { pascal, schemaStem, singular } from './names.ts';
@@ -178,8 +178,17 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
     const itemUrl = `${r.path}/:id`;
     const ops = new Set(r.operations);
     const base = { resource: r.name, relation: null };
+    const order = model.roles ?? [];
+    /** Models with roles: who may call the route (`x-roles`), said in its description too; the others get 403. */
+    const who = (privilege: Privilege, description?: string) => {
+      if (!r.access) return description ? { description } : {};
+      const roles = order.filter((role) => role in r.access![privilege]);
+      const conditional = roles.filter((role) => r.access![privilege][role]!.conditional);
+      const line = `Roles: ${roles.join(', ')}${conditional.length ? ` (${conditional.join(', ')}: only rows its condition allows)` : ''}; other roles get 403.`;
+      return { description: description ? `${description} ${line}` : line, 'x-roles': roles };
+    };
     if (ops.has('list'))
-      routes.push({ ...base, method: 'GET', url: r.path, operation: 'list', schema: { operationId: `list${pascal(r.name)}`, summary: `List ${r.name}`, tags: tag, querystring: listQuery(r, t), response: { 200: { description: `A page of ${r.name}`, ...ref(list(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'GET', url: r.path, operation: 'list', schema: { operationId: `list${pascal(r.name)}`, summary: `List ${r.name}`, ...who('select'), tags: tag, querystring: listQuery(r, t), response: { 200: { description: `A page of ${r.name}`, ...ref(list(r)) }, ...errorResponses } } });
     if (ops.has('create')) {
       const body = createBody(r, null, null);
       const out = created(r);
@@ -188,7 +197,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
         schema: {
           operationId: `create${S}`,
           summary: `Create a ${singular(r.name)}, or up to ${MAX_BULK} in one transaction${nestedOf(r).length ? ', with nested children' : ''}`,
-          description: `Send one object, or an array of up to ${MAX_BULK}: all are created or none.${nestedOf(r).length ? ` Children (${nestedOf(r).map((n) => n.name).join(', ')}) may be nested and are created in the same transaction.` : ''}`,
+          ...who('insert', `Send one object, or an array of up to ${MAX_BULK}: all are created or none.${nestedOf(r).length ? ` Children (${nestedOf(r).map((n) => n.name).join(', ')}) may be nested and are created in the same transaction.` : ''}`),
           tags: tag,
           body: { oneOf: [ref(body), { type: 'array', minItems: 1, maxItems: MAX_BULK, items: ref(body) }] },
           response: { 201: { description: 'Created: the row, or the rows in request order for an array', anyOf: [ref(out), { type: 'array', items: ref(out) }] }, ...errorResponses },
@@ -196,11 +205,11 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
       });
     }
     if (ops.has('get'))
-      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, tags: tag, params: idParams(r.name), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, ...who('select'), tags: tag, params: idParams(r.name), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('update') && r.updatable.length > 0)
-      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, tags: tag, params: idParams(r.name), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, ...who('update'), tags: tag, params: idParams(r.name), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('delete'))
-      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, tags: tag, params: idParams(r.name), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
+      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, ...who('delete'), tags: tag, params: idParams(r.name), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
     for (const rel of r.relations.filter((x) => x.route)) {
       const child = resources.get(rel.child)!;
       routes.push({
@@ -208,6 +217,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
         schema: {
           operationId: `list${S}${pascal(rel.name)}`,
           summary: `List the ${rel.name} of a ${singular(r.name)}`,
+          ...who('select'),
           tags: tag,
           params: idParams(r.name),
           querystring: listQuery(child, tables.get(child.name)!),

@@ -16,5 +16,8 @@ DROP FUNCTION "schemagen_refuse_change"();
 -- function schemagen_audit
 DROP FUNCTION "schemagen_audit"();
 
+-- function schemagen_audit_append
+DROP FUNCTION "schemagen_audit_append"(uuid, uuid, text, text, uuid, jsonb, jsonb);
+
 -- enum log_action
 DROP TYPE "log_action";

@@ -4,31 +4,52 @@
 -- enum log_action
 CREATE TYPE "log_action" AS ENUM ('insert', 'update', 'delete');
 
+-- function schemagen_audit_append
+-- Appends one row to audit_logs as the owner, on the maintenance path, so row-level security lets it
+-- through. Only the owner may execute it: an application role cannot write an audit row of its own making.
+CREATE FUNCTION "schemagen_audit_append"(p_tenant uuid, p_user uuid, p_action text, p_table text, p_row uuid, p_old jsonb, p_new jsonb) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, public, pg_temp
+  SET schemagen.maintenance = 'on'
+  AS $fn$
+BEGIN
+  INSERT INTO "audit_logs" ("organization_id", "user_id", "action", "table_name", "row_id", "old_values", "new_values")
+  VALUES (p_tenant, p_user, p_action::"log_action", p_table, p_row, p_old, p_new);
+END;
+$fn$;
+REVOKE ALL ON FUNCTION "schemagen_audit_append"(uuid, uuid, text, text, uuid, jsonb, jsonb) FROM PUBLIC;
+
 -- function schemagen_audit
--- Writes one audit_logs row per inserted, updated or deleted row.
+-- Writes one audit_logs row per inserted, updated or deleted row, through "schemagen_audit_append".
+-- SECURITY DEFINER: it runs as the owner, so the application roles need no privilege on audit_logs;
+-- only the owner may execute it, so no one can attach it to a table of their own.
 -- Arguments: tenant column, primary key column, columns left out (text[]).
 CREATE FUNCTION "schemagen_audit"() RETURNS trigger
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, public, pg_temp
+  AS $fn$
 DECLARE
   old_row jsonb;
   new_row jsonb;
   subject jsonb;
+  -- the role the statement runs as: inside SECURITY DEFINER, current_user is the owner
+  invoker text := CASE current_setting('role') WHEN 'none' THEN session_user::text ELSE current_setting('role') END;
 BEGIN
   IF pg_trigger_depth() > 16 THEN
     RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';
   END IF;
   -- the owner's maintenance path (seeds, retention) is not audited row by row
-  IF "schemagen_maintenance"(TG_RELID) THEN
+  IF coalesce(current_setting('schemagen.maintenance', true), '') = 'on'
+     AND pg_has_role(invoker::name, (SELECT relowner FROM pg_catalog.pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
     RETURN NULL;
   END IF;
   IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD) - TG_ARGV[2]::text[]; END IF;
   IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW) - TG_ARGV[2]::text[]; END IF;
   subject := coalesce(new_row, old_row);
-  INSERT INTO "audit_logs" ("organization_id", "user_id", "action", "table_name", "row_id", "old_values", "new_values")
-  VALUES (
+  PERFORM "schemagen_audit_append"(
     (subject ->> TG_ARGV[0])::uuid,
     nullif(current_setting('app.user_id', true), '')::uuid,
-    lower(TG_OP)::"log_action",
+    lower(TG_OP),
     TG_TABLE_NAME,
     (subject ->> TG_ARGV[1])::uuid,
     old_row,
@@ -37,11 +58,14 @@ BEGIN
   RETURN NULL;
 END;
 $fn$;
+REVOKE ALL ON FUNCTION "schemagen_audit"() FROM PUBLIC;
 
 -- function schemagen_refuse_change
 -- Refuses UPDATE, DELETE and TRUNCATE on append-only tables, except on the owner's maintenance path.
 CREATE FUNCTION "schemagen_refuse_change"() RETURNS trigger
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, public, pg_temp
+  AS $fn$
 BEGIN
   IF pg_trigger_depth() > 16 THEN
     RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';
@@ -114,4 +138,4 @@ CREATE POLICY "audit_logs_tenant_update" ON "audit_logs" FOR UPDATE TO PUBLIC
   WITH CHECK ("organization_id" = (SELECT nullif(current_setting('app.organization_id', true), '')::uuid));
 
 -- what app_user may do on audit_logs
-GRANT SELECT, INSERT ON "audit_logs" TO "app_user";
+GRANT SELECT ON "audit_logs" TO "app_user";

@@ -25,9 +25,11 @@ GRANT "app_user" TO CURRENT_USER;
 -- function schemagen_maintenance
 -- True only for the table's owner (or a member of it) inside a transaction
 -- that ran SET LOCAL schemagen.maintenance = 'on': the explicit maintenance path.
--- The application role can set the setting but is never a member of the owner.
+-- The application roles can set the setting but are never members of the owner.
 CREATE FUNCTION "schemagen_maintenance"(target regclass) RETURNS boolean
-  LANGUAGE sql STABLE AS $fn$
+  LANGUAGE sql STABLE
+  SET search_path = pg_catalog, public, pg_temp
+  AS $fn$
   SELECT coalesce(current_setting('schemagen.maintenance', true), '') = 'on'
      AND pg_has_role(current_user, (SELECT relowner FROM pg_catalog.pg_class WHERE oid = target), 'MEMBER')
 $fn$;
@@ -35,7 +37,9 @@ $fn$;
 -- function schemagen_set_updated_at
 -- Sets the column named by the trigger's argument to now() on every UPDATE.
 CREATE FUNCTION "schemagen_set_updated_at"() RETURNS trigger
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, public, pg_temp
+  AS $fn$
 BEGIN
   IF pg_trigger_depth() > 16 THEN
     RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';

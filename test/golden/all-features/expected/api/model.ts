@@ -112,7 +112,8 @@ export const resources: readonly Resource[] = [
         "nested": true,
         "route": true
       }
-    ]
+    ],
+    "access": null
   },
   {
     "name": "tickets",
@@ -270,7 +271,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   }
 ];
 

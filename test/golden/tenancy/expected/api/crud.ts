@@ -4,7 +4,7 @@ import { ApiError, notFound } from './errors.ts';
 import type { DbClient } from './db.ts';
 import { limits, resources } from './model.ts';
 import { encodeCursor, listSql, Params, toText, type ListQuery } from './query.ts';
-import type { Resource } from './types.ts';
+import type { Privilege, Resource } from './types.ts';
 
 export type Row = Record<string, unknown>;
 export interface Page {
@@ -17,6 +17,31 @@ const byName = new Map(resources.map((r) => [r.name, r]));
 export const resource = (name: string): Resource => byName.get(name)!;
 
 const keyCondition = (r: Resource, id: string, p: Params) => `${r.columns[r.key]!.sql} = ${p.fill(r.columns[r.key]!.param, id)}`;
+
+const VERB: Record<Privilege, string> = { select: 'read', insert: 'create', update: 'change', delete: 'delete' };
+
+/**
+ * Models with roles: 403 unless `role` may do `op` on `r` (and write every column of `body` it sends).
+ * The database refuses the same anyway (grants and policies per role); this says why, before any work.
+ */
+export function authorize(r: Resource, op: Privilege, role: string | null, body?: Row): void {
+  if (!r.access) return;
+  const mine = role === null ? undefined : r.access[op][role];
+  if (!mine) throw new ApiError(403, 'forbidden', `role ${role ?? '(none)'} may not ${VERB[op]} ${r.name}`);
+  if (!body || !mine.columns) return;
+  for (const name of Object.keys(body))
+    if (name in r.columns && !mine.columns.includes(name)) throw new ApiError(403, 'forbidden', `role ${role} may not set ${r.name}.${name}`, name);
+}
+
+/** Update or delete found no row: 404, or 403 when the row exists but the role's condition excludes it. */
+async function missing(c: DbClient, r: Resource, op: Privilege, role: string | null, id: string): Promise<ApiError> {
+  if (r.access && role !== null && r.access[op][role]?.conditional) {
+    const p = new Params();
+    const seen = await c.query(`SELECT 1 FROM ${r.table} WHERE ${keyCondition(r, id, p)}`, p.values);
+    if (seen.rows.length > 0) return new ApiError(403, 'forbidden', `role ${role} may ${VERB[op]} only the ${r.name} rows its condition allows; this one is not`);
+  }
+  return notFound(r.name, id);
+}
 
 export async function list(c: DbClient, r: Resource, q: ListQuery, scope?: { column: string; value: string }): Promise<Page> {
   const s = listSql(r, q, limits.defaultLimit, scope);
@@ -82,6 +107,15 @@ async function insertOne(c: DbClient, r: Resource, values: Row, orgId: string): 
   return rows[0]!;
 }
 
+/** 403 unless the role may create every row of the tree with the columns it sends. */
+function authorizeTree(r: Resource, body: Row, role: string | null): void {
+  authorize(r, 'insert', role, body);
+  for (const rel of r.relations) {
+    const items = body[rel.name];
+    if (rel.nested && Array.isArray(items)) for (const child of items as Row[]) authorizeTree(resource(rel.child), child, role);
+  }
+}
+
 /** Inserts the row, then its nested children with the reference to it filled in. */
 async function insertTree(c: DbClient, r: Resource, body: Row, orgId: string, fill: Row): Promise<Row> {
   const row = await insertOne(c, r, { ...body, ...fill }, orgId);
@@ -97,16 +131,18 @@ async function insertTree(c: DbClient, r: Resource, body: Row, orgId: string, fi
 }
 
 /** One object or an array of them, with nested children: all rows in the caller's one transaction. */
-export async function create(c: DbClient, r: Resource, body: Row | Row[], orgId: string): Promise<Row | Row[]> {
+export async function create(c: DbClient, r: Resource, body: Row | Row[], orgId: string, role: string | null): Promise<Row | Row[]> {
   const items = Array.isArray(body) ? body : [body];
   const total = items.reduce((n, item) => n + countRows(r, item), 0);
   if (total > limits.maxRowsPerRequest) throw new ApiError(413, 'too_many_rows', `${total} rows in one request; at most ${limits.maxRowsPerRequest}`);
+  for (const item of items) authorizeTree(r, item, role);
   const out: Row[] = [];
   for (const item of items) out.push(await insertTree(c, r, item, orgId, {}));
   return Array.isArray(body) ? out : out[0]!;
 }
 
-export async function update(c: DbClient, r: Resource, id: string, body: Row): Promise<Row> {
+export async function update(c: DbClient, r: Resource, id: string, body: Row, role: string | null): Promise<Row> {
+  authorize(r, 'update', role, body);
   const p = new Params();
   const sets = r.updatable
     .filter((name) => name in body)
@@ -116,12 +152,13 @@ export async function update(c: DbClient, r: Resource, id: string, body: Row): P
     });
   if (sets.length === 0) throw new ApiError(400, 'validation_failed', 'body: nothing to change');
   const { rows } = await c.query(`UPDATE ${r.table} SET ${sets.join(', ')} WHERE ${keyCondition(r, id, p)} RETURNING ${r.select}`, p.values);
-  if (!rows[0]) throw notFound(r.name, id);
+  if (!rows[0]) throw await missing(c, r, 'update', role, id);
   return rows[0];
 }
 
-export async function remove(c: DbClient, r: Resource, id: string): Promise<void> {
+export async function remove(c: DbClient, r: Resource, id: string, role: string | null): Promise<void> {
+  authorize(r, 'delete', role);
   const p = new Params();
   const { rowCount } = await c.query(`DELETE FROM ${r.table} WHERE ${keyCondition(r, id, p)}`, p.values);
-  if (!rowCount) throw notFound(r.name, id);
+  if (!rowCount) throw await missing(c, r, 'delete', role, id);
 }

@@ -88,12 +88,34 @@ export class DatabaseUnavailable extends Error {
 }
 
 /**
- * Runs `fn` in one transaction as the application role, with the tenant and user set for this transaction
- * only (`set_config(..., true)`), so row-level security decides what the request sees and nothing leaks
- * to the next user of the pooled connection. Retried on serialization failures and deadlocks, and once
+ * The statement that starts a request, and its parameters: statement timeout, tenant and user, set for
+ * this transaction only, and the role. With roles, the database itself checks that the user is an active
+ * member of the organization and names the database role its role acts as (SQLSTATE 28000 otherwise):
+ * `set_config('role', <begin>(tenant, user), true)`, in the same round trip.
+ */
+function beginStatement(tenancy: Tenancy | null, who: Identity, o: TxOptions): { sql: string; params: string[] } {
+  const timeout = ['statement_timeout', String(o.statementTimeoutMs)];
+  if (!tenancy) return { sql: 'SELECT set_config($1, $2, true)', params: timeout };
+  const settings = [tenancy.tenantSetting, who.orgId, tenancy.userSetting, who.userId];
+  if (tenancy.begin)
+    return {
+      sql: `SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config('role', ${tenancy.begin}($4::uuid, $6::uuid), true) AS "role"`,
+      params: [...timeout, ...settings],
+    };
+  return {
+    sql: 'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true) AS "role"',
+    params: [...timeout, ...settings, 'role', tenancy.role],
+  };
+}
+
+/**
+ * Runs `fn` in one transaction as the application role (with roles: as the database role of the user's
+ * role, which `fn` receives), with the tenant and user set for this transaction only
+ * (`set_config(..., true)`), so row-level security decides what the request sees and nothing leaks to
+ * the next user of the pooled connection. Retried on serialization failures and deadlocks, and once
  * when a pooled connection turns out dead before anything ran.
  */
-export async function inTransaction<T>(pool: DbPool, tenancy: Tenancy | null, who: Identity, o: TxOptions, fn: (c: DbClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: DbPool, tenancy: Tenancy | null, who: Identity, o: TxOptions, fn: (c: DbClient, role: string | null) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let client: DbClient;
     try {
@@ -105,18 +127,10 @@ export async function inTransaction<T>(pool: DbPool, tenancy: Tenancy | null, wh
     let destroy: Error | undefined;
     try {
       await client.query(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-      await actAs(
-        client,
-        tenancy
-          ? 'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true)'
-          : 'SELECT set_config($1, $2, true)',
-        tenancy
-          ? ['statement_timeout', String(o.statementTimeoutMs), 'role', tenancy.role, tenancy.tenantSetting, who.orgId, tenancy.userSetting, who.userId]
-          : ['statement_timeout', String(o.statementTimeoutMs)],
-        tenancy?.role,
-      );
+      const begin = beginStatement(tenancy, who, o);
+      const dbRole = await actAs(client, begin.sql, begin.params, tenancy?.role);
       begun = true;
-      const value = await fn(client);
+      const value = await fn(client, dbRole === null ? null : (tenancy?.roles?.[dbRole] ?? null));
       await client.query('COMMIT');
       return value;
     } catch (err) {
@@ -141,9 +155,12 @@ export class RoleNotGranted extends Error {
   override readonly name = 'RoleNotGranted';
 }
 
-async function actAs(client: DbClient, sql: string, params: (string | null)[], role: string | undefined): Promise<void> {
+/** Runs the begin statement; the database role the request acts as, or null without tenancy. */
+async function actAs(client: DbClient, sql: string, params: (string | null)[], role: string | undefined): Promise<string | null> {
   try {
-    await client.query(sql, params);
+    const { rows } = await client.query(sql, params);
+    const acting = rows[0]?.role;
+    return typeof acting === 'string' ? acting : null;
   } catch (err) {
     if (role && sqlState(err) === '42501')
       throw new RoleNotGranted(`the database user may not act as ${role}; run GRANT ${role} TO <the user in DATABASE_URL>`, { cause: err });

@@ -49,7 +49,12 @@ export function fromDatabase(err: DbError, operation: RouteOperation | undefined
   const fields = c ? c.fields.join(', ') : undefined;
   const field = c?.fields[0] ?? err.column;
   const state = err.code;
+  if (c?.kind === 'keepRole')
+    return new ApiError(409, 'last_role_holder', `the organization must keep at least one active ${c.references ?? 'holder of this role'}; give another user the role first`, field);
   switch (state) {
+    case '28000':
+      // the database's own membership check (the begin statement): the user is gone, deactivated or of another organization
+      return new ApiError(401, 'not_a_member', "the token's user is not an active member of its organization");
     case '23505':
       // names the columns only: the clashing row may belong to another tenant, its values are never echoed
       return new ApiError(409, 'unique_violation', `another ${c?.table ?? 'row'} row has the same ${fields ?? 'key'}`, field);

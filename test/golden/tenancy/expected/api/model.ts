@@ -6,7 +6,9 @@ export const tenancy: Tenancy | null = {
   "role": "acme_app",
   "tenantSetting": "acme.tenant",
   "userSetting": "acme.user",
-  "claim": "org"
+  "claim": "org",
+  "begin": null,
+  "roles": null
 };
 
 export const limits: Limits = {
@@ -25,10 +27,7 @@ export const resources: readonly Resource[] = [
     "tenantKey": null,
     "operations": [
       "list",
-      "get",
-      "create",
-      "update",
-      "delete"
+      "get"
     ],
     "select": "\"code\", \"name\"",
     "columns": {
@@ -62,7 +61,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   },
   {
     "name": "logs",
@@ -72,8 +72,7 @@ export const resources: readonly Resource[] = [
     "tenantKey": "tenant_id",
     "operations": [
       "list",
-      "get",
-      "create"
+      "get"
     ],
     "select": "\"id\", \"tenant_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\"",
     "columns": {
@@ -180,7 +179,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   },
   {
     "name": "members",
@@ -270,7 +270,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   },
   {
     "name": "projects",
@@ -338,7 +339,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   },
   {
     "name": "tenants",
@@ -349,9 +351,7 @@ export const resources: readonly Resource[] = [
     "operations": [
       "list",
       "get",
-      "create",
-      "update",
-      "delete"
+      "update"
     ],
     "select": "\"id\", \"name\"",
     "columns": {
@@ -384,7 +384,8 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": []
+    "relations": [],
+    "access": null
   }
 ];
 

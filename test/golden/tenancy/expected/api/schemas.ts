@@ -72,25 +72,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
     "additionalProperties": false
   },
   {
-    "$id": "CountryCreate",
-    "type": "object",
-    "description": "A new country.",
-    "properties": {
-      "code": {
-        "type": "string",
-        "maxLength": 2
-      },
-      "name": {
-        "type": "string"
-      }
-    },
-    "required": [
-      "code",
-      "name"
-    ],
-    "additionalProperties": false
-  },
-  {
     "$id": "CountryList",
     "type": "object",
     "description": "A page of countries.",
@@ -117,18 +98,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "data",
       "next_cursor"
     ],
-    "additionalProperties": false
-  },
-  {
-    "$id": "CountryPatch",
-    "type": "object",
-    "description": "Changes to a country; fields left out keep their value.",
-    "properties": {
-      "name": {
-        "type": "string"
-      }
-    },
-    "minProperties": 1,
     "additionalProperties": false
   },
   {
@@ -208,43 +177,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "row_id",
       "old_values",
       "new_values"
-    ],
-    "additionalProperties": false
-  },
-  {
-    "$id": "LogCreate",
-    "type": "object",
-    "description": "A new log.",
-    "properties": {
-      "user_id": {
-        "type": [
-          "string",
-          "null"
-        ],
-        "format": "uuid"
-      },
-      "action": {
-        "type": "string",
-        "enum": [
-          "insert",
-          "update",
-          "delete"
-        ]
-      },
-      "table_name": {
-        "type": "string"
-      },
-      "row_id": {
-        "type": "string",
-        "format": "uuid"
-      },
-      "old_values": {},
-      "new_values": {}
-    },
-    "required": [
-      "action",
-      "table_name",
-      "row_id"
     ],
     "additionalProperties": false
   },
@@ -513,20 +445,6 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
     "additionalProperties": false
   },
   {
-    "$id": "TenantCreate",
-    "type": "object",
-    "description": "A new tenant.",
-    "properties": {
-      "name": {
-        "type": "string"
-      }
-    },
-    "required": [
-      "name"
-    ],
-    "additionalProperties": false
-  },
-  {
     "$id": "TenantList",
     "type": "object",
     "description": "A page of tenants.",
@@ -688,60 +606,6 @@ export const routes: readonly RouteSpec[] = [
   {
     "resource": "countries",
     "relation": null,
-    "method": "POST",
-    "url": "/v1/countries",
-    "operation": "create",
-    "schema": {
-      "operationId": "createCountry",
-      "summary": "Create a country, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
-      "tags": [
-        "countries"
-      ],
-      "body": {
-        "oneOf": [
-          {
-            "$ref": "CountryCreate#"
-          },
-          {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1000,
-            "items": {
-              "$ref": "CountryCreate#"
-            }
-          }
-        ]
-      },
-      "response": {
-        "201": {
-          "description": "Created: the row, or the rows in request order for an array",
-          "anyOf": [
-            {
-              "$ref": "Country#"
-            },
-            {
-              "type": "array",
-              "items": {
-                "$ref": "Country#"
-              }
-            }
-          ]
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "countries",
-    "relation": null,
     "method": "GET",
     "url": "/v1/countries/:id",
     "operation": "get",
@@ -769,93 +633,6 @@ export const routes: readonly RouteSpec[] = [
         "200": {
           "description": "The country",
           "$ref": "Country#"
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "countries",
-    "relation": null,
-    "method": "PATCH",
-    "url": "/v1/countries/:id",
-    "operation": "update",
-    "schema": {
-      "operationId": "updateCountry",
-      "summary": "Change a country",
-      "tags": [
-        "countries"
-      ],
-      "params": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string",
-            "maxLength": 2,
-            "description": "The country's code."
-          }
-        },
-        "required": [
-          "id"
-        ],
-        "additionalProperties": false
-      },
-      "body": {
-        "$ref": "CountryPatch#"
-      },
-      "response": {
-        "200": {
-          "description": "The changed country",
-          "$ref": "Country#"
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "countries",
-    "relation": null,
-    "method": "DELETE",
-    "url": "/v1/countries/:id",
-    "operation": "delete",
-    "schema": {
-      "operationId": "deleteCountry",
-      "summary": "Delete a country",
-      "tags": [
-        "countries"
-      ],
-      "params": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string",
-            "maxLength": 2,
-            "description": "The country's code."
-          }
-        },
-        "required": [
-          "id"
-        ],
-        "additionalProperties": false
-      },
-      "response": {
-        "204": {
-          "description": "Deleted",
-          "type": "null"
         },
         "4xx": {
           "description": "The request was refused; `code` says why and `field` names the offending input where known.",
@@ -909,60 +686,6 @@ export const routes: readonly RouteSpec[] = [
         "200": {
           "description": "A page of logs",
           "$ref": "LogList#"
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "logs",
-    "relation": null,
-    "method": "POST",
-    "url": "/v1/logs",
-    "operation": "create",
-    "schema": {
-      "operationId": "createLog",
-      "summary": "Create a log, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
-      "tags": [
-        "logs"
-      ],
-      "body": {
-        "oneOf": [
-          {
-            "$ref": "LogCreate#"
-          },
-          {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1000,
-            "items": {
-              "$ref": "LogCreate#"
-            }
-          }
-        ]
-      },
-      "response": {
-        "201": {
-          "description": "Created: the row, or the rows in request order for an array",
-          "anyOf": [
-            {
-              "$ref": "Log#"
-            },
-            {
-              "type": "array",
-              "items": {
-                "$ref": "Log#"
-              }
-            }
-          ]
         },
         "4xx": {
           "description": "The request was refused; `code` says why and `field` names the offending input where known.",
@@ -1545,60 +1268,6 @@ export const routes: readonly RouteSpec[] = [
   {
     "resource": "tenants",
     "relation": null,
-    "method": "POST",
-    "url": "/v1/tenants",
-    "operation": "create",
-    "schema": {
-      "operationId": "createTenant",
-      "summary": "Create a tenant, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
-      "tags": [
-        "tenants"
-      ],
-      "body": {
-        "oneOf": [
-          {
-            "$ref": "TenantCreate#"
-          },
-          {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1000,
-            "items": {
-              "$ref": "TenantCreate#"
-            }
-          }
-        ]
-      },
-      "response": {
-        "201": {
-          "description": "Created: the row, or the rows in request order for an array",
-          "anyOf": [
-            {
-              "$ref": "Tenant#"
-            },
-            {
-              "type": "array",
-              "items": {
-                "$ref": "Tenant#"
-              }
-            }
-          ]
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "tenants",
-    "relation": null,
     "method": "GET",
     "url": "/v1/tenants/:id",
     "operation": "get",
@@ -1671,48 +1340,6 @@ export const routes: readonly RouteSpec[] = [
         "200": {
           "description": "The changed tenant",
           "$ref": "Tenant#"
-        },
-        "4xx": {
-          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
-          "$ref": "Error#"
-        },
-        "5xx": {
-          "description": "The server or the database failed; the message never shows internals.",
-          "$ref": "Error#"
-        }
-      }
-    }
-  },
-  {
-    "resource": "tenants",
-    "relation": null,
-    "method": "DELETE",
-    "url": "/v1/tenants/:id",
-    "operation": "delete",
-    "schema": {
-      "operationId": "deleteTenant",
-      "summary": "Delete a tenant",
-      "tags": [
-        "tenants"
-      ],
-      "params": {
-        "type": "object",
-        "properties": {
-          "id": {
-            "type": "string",
-            "format": "uuid",
-            "description": "The tenant's id."
-          }
-        },
-        "required": [
-          "id"
-        ],
-        "additionalProperties": false
-      },
-      "response": {
-        "204": {
-          "description": "Deleted",
-          "type": "null"
         },
         "4xx": {
           "description": "The request was refused; `code` says why and `field` names the offending input where known.",

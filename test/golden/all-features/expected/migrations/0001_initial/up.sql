@@ -7,7 +7,9 @@ CREATE TYPE "priority" AS ENUM ('low', 'normal', 'high');
 -- function schemagen_set_updated_at
 -- Sets the column named by the trigger's argument to now() on every UPDATE.
 CREATE FUNCTION "schemagen_set_updated_at"() RETURNS trigger
-  LANGUAGE plpgsql AS $fn$
+  LANGUAGE plpgsql
+  SET search_path = pg_catalog, public, pg_temp
+  AS $fn$
 BEGIN
   IF pg_trigger_depth() > 16 THEN
     RAISE EXCEPTION 'schemagen: trigger recursion deeper than 16 on %', TG_TABLE_NAME USING ERRCODE = '54001';

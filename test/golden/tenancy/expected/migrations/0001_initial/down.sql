@@ -37,6 +37,9 @@ DROP FUNCTION "schemagen_refuse_change"();
 -- function schemagen_audit
 DROP FUNCTION "schemagen_audit"();
 
+-- function schemagen_audit_append
+DROP FUNCTION "schemagen_audit_append"(uuid, uuid, text, text, uuid, jsonb, jsonb);
+
 -- function schemagen_maintenance
 DROP FUNCTION "schemagen_maintenance"(regclass);
 
