@@ -121,6 +121,48 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
         )(),
     )
     .command(
+      'tenant <action>',
+      'Create an organization with its first admin, or delete one with everything it owns (its audit trail stays): as the owner, audited, in one transaction',
+      (y) =>
+        y
+          .positional('action', { choices: ['create', 'delete'] as const, demandOption: true, describe: 'create: idempotent; delete: says what it would remove, deletes with --yes' })
+          .option('slug', { type: 'string', demandOption: true, describe: "The tenant's handle (the root's unique column, tenancy.handle)" })
+          .option('name', { type: 'string', describe: 'create: its name (the root column `name`)' })
+          .option('admin-email', { type: 'string', describe: 'create: e-mail of its first admin' })
+          .option('admin-name', { type: 'string', describe: 'create: the admin\'s full name (default: the e-mail)' })
+          .option('admin-role', { type: 'string', describe: 'create: the role the first user gets (default: users.keepOne)' })
+          .option('set', { type: 'string', array: true, default: [] as string[], describe: 'create: another column of the root, column=value (repeatable)' })
+          .option('yes', { type: 'boolean', default: false, describe: 'delete: really delete' })
+          .options(databaseOptions('PGlite data directory')),
+      (a) =>
+        run(async () =>
+          (await import('./tenant-command.ts')).runTenant({
+            root: resolve(a.root),
+            action: a.action,
+            slug: a.slug,
+            name: a.name,
+            adminEmail: a['admin-email'],
+            adminName: a['admin-name'],
+            adminRole: a['admin-role'],
+            set: a.set.map(String),
+            yes: a.yes,
+            ...databaseTarget(a),
+            ...io,
+          }),
+        )(),
+    )
+    .command(
+      'audit <action>',
+      'Check the audit trail: verify recomputes every organization\'s hash chain and names the first broken link (exit 1)',
+      (y) =>
+        y
+          .positional('action', { choices: ['verify'] as const, demandOption: true, describe: 'verify: recompute every link' })
+          .option('heads', { type: 'boolean', default: false, describe: 'Print each organization\'s newest link (seq and hash), to record elsewhere' })
+          .options(databaseOptions('PGlite data directory')),
+      (a) =>
+        run(async () => (await import('./audit-command.ts')).runAuditVerify({ root: resolve(a.root), heads: a.heads, ...databaseTarget(a), ...io }))(),
+    )
+    .command(
       'token',
       'Print a development JWT for a seeded user (for the Authorization header of generated/api); refuses NODE_ENV=production',
       (y) =>

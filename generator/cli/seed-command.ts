@@ -1,13 +1,9 @@
-import { join } from 'node:path';
 import { irId } from '../emit/snapshot.ts';
-import { formatDiagnostic, isError } from '../ir/diagnostics.ts';
-import { loadModel } from '../model/load.ts';
-import { migrationStatus, readMigrations } from '../runtime/migrations.ts';
-import { describeTarget, openDb } from '../runtime/open-db.ts';
 import { SeedError } from '../runtime/seed-error.ts';
 import { DEFAULT_CHUNK_ROWS, loadSeed, type SeedProgress } from '../runtime/seed-loader.ts';
 import { resolveProfile } from '../runtime/seed-profile.ts';
 import { UserError } from './errors.ts';
+import { loadValidModel, openMigrated } from './open-migrated.ts';
 import { MIGRATIONS_DIR, readHistory } from './project-files.ts';
 
 export interface SeedOptions {
@@ -28,28 +24,13 @@ const n = (x: number) => x.toLocaleString('en-US');
 
 /** `gen seed`: loads a profile into a migrated database, as its owner, in one transaction. */
 export async function runSeed(o: SeedOptions): Promise<number> {
-  const { ir, diagnostics, seeds } = await loadModel(o.root);
-  const errors = diagnostics.filter(isError);
-  if (errors.length > 0) {
-    for (const d of errors) o.err(formatDiagnostic(d));
-    throw new UserError(`the model has ${errors.length} error(s), listed above; fix them and run \`npx gen\`, then \`npx gen seed\` again`);
-  }
+  const { ir, seeds } = await loadValidModel(o, 'seed');
   const profile = guard(() => resolveProfile(ir, seeds, o.profile, o.params));
   const { history } = readHistory(o.root);
   if (history.latest && history.latest.id !== irId({ ...ir, seeds: [] }))
     o.err(`warning: the model differs from ${MIGRATIONS_DIR}/${history.folders.at(-1)}/snapshot.json; the seed is checked against the model, the database has the migrated schema (run \`npx gen\` and migrate first)`);
-  const migrations = await readMigrations(join(o.root, MIGRATIONS_DIR));
-  const where = describeTarget(o.databaseUrl, o.dataDir ?? '.data');
-  const db = await openDb({ databaseUrl: o.databaseUrl, dataDir: o.dataDir ?? join(o.root, '.data') });
+  const { db, where } = await openMigrated(o, 'seed');
   try {
-    const missing = (await migrationStatus(db, migrations)).filter((s) => s.state !== 'applied');
-    if (missing.length > 0) {
-      const pending = missing.every((s) => s.state === 'pending');
-      throw new UserError(
-        `${where} is not migrated (${missing.map((s) => `${s.name}: ${s.state}`).join(', ')}); ` +
-          (pending ? 'run `npx gen migrate up` first, then `npx gen seed` again' : 'run `npx gen migrate status` and resolve it before seeding'),
-      );
-    }
     const params = Object.entries(profile.params).map(([k, v]) => `${k}=${v}`).join(', ');
     const label = `profile ${profile.name}${params ? ` (${params})` : ''}`;
     if (profile.generated) o.out(`seeding ${label} on ${where}${profile.total ? `: ${n(profile.total)} rows` : ''}`);

@@ -58,7 +58,7 @@ export async function verifyAuditChain(tx: Queryable, ir: Ir): Promise<ChainRepo
       WHERE digest IS DISTINCT FROM hash
          OR (before_seq IS NOT NULL AND (seq <> before_seq + 1 OR prev_hash IS DISTINCT FROM before_hash))
          OR (before_seq IS NULL AND seq = 1 AND prev_hash IS NOT NULL)
-      ORDER BY tenant, seq LIMIT ${MAX_BREAKS}`,
+      ORDER BY l.tenant, l.seq LIMIT ${MAX_BREAKS}`,
   );
   const { rows: ends } = await tx.query<{ tenant: string; first: string; seq: string; hash: string }>(
     `SELECT g.tenant::text AS tenant, g.first::text AS first, g.last::text AS seq, h."hash" AS hash

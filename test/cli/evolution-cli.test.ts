@@ -69,7 +69,7 @@ describe('gen: schema evolution', () => {
     expect(verify.stdout).toContain('scratch database (PGlite in memory)');
     expect(verify.stdout).toMatch(new RegExp(`↓ ${added} \\(\\d+ ms\\)`));
     expect(verify.stdout).toContain(`verify: ${BASE.length + 1} migration(s) go up, down and up again, one by one and all together; the catalogs match`);
-  }, 120_000);
+  });
 
   it('refuses a destructive change unless --allow-destructive, naming entity.column and the fix; up.sql marks it', async () => {
     const dir = project();
@@ -86,7 +86,7 @@ describe('gen: schema evolution', () => {
     expect(up).toContain('-- DESTRUCTIVE: drops column users.last_login_at and its value in every row\nALTER TABLE "users" DROP COLUMN "last_login_at";');
     const down = readFileSync(join(dir, `generated/migrations/${next(1, 'drop_last_login')}/down.sql`), 'utf8');
     expect(down).toContain('the data the up removed is not restored');
-  }, 60_000);
+  });
 
   it('--check and migrate detect a fork (two migrations with one number, or a snapshot on another parent) and say how to resolve it', async () => {
     const dir = project();
@@ -119,7 +119,7 @@ describe('gen: schema evolution', () => {
     expect(up.code).toBe(1);
     expect(up.stderr).toContain('Refusing to migrate: the migration history has a fork');
     expect(existsSync(join(dir, '.data'))).toBe(false);
-  }, 60_000);
+  });
 
   it('an index marked .concurrently() on an existing table becomes a no-transaction migration the runner applies', async () => {
     const dir = project();
@@ -136,7 +136,7 @@ describe('gen: schema evolution', () => {
     expect(migrate.stdout).toMatch(new RegExp(`↑ ${added} \\(\\d+ ms\\)`));
     const down = await gen(['--root', dir, 'migrate', 'down']);
     expect(down.stdout).toMatch(new RegExp(`↓ ${added} \\(\\d+ ms\\)`));
-  }, 120_000);
+  });
 });
 
 describePg('gen migrate verify on a server', (engine) => {
@@ -162,5 +162,5 @@ describePg('gen migrate verify on a server', (engine) => {
     } finally {
       await handle.close();
     }
-  }, 120_000);
+  });
 });

@@ -51,7 +51,7 @@ describeEachEngine('schema evolution runner', (engine) => {
   beforeAll(async () => {
     handle = await engine.open();
     db = handle.db;
-  }, 60_000);
+  });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
 
@@ -130,7 +130,7 @@ describePg('schema evolution on PostgreSQL with data', (engine) => {
   beforeAll(async () => {
     handle = await engine.open();
     db = handle.db;
-  }, 60_000);
+  });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
 

@@ -25,7 +25,7 @@ describeEachEngine('golden diff on a database', (engine) => {
   beforeAll(async () => {
     handle = await engine.open();
     db = handle.db;
-  }, 60_000);
+  });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
 

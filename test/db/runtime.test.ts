@@ -139,7 +139,7 @@ describeEachEngine('db adapter', (engine) => {
   beforeAll(async () => {
     handle = await engine.open();
     db = handle.db;
-  }, 60_000);
+  });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
 
@@ -369,7 +369,7 @@ describePg('postgres only', (engine) => {
   let handle: EngineHandle;
   beforeAll(async () => {
     handle = await engine.open();
-  }, 60_000);
+  });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(handle.db));
 

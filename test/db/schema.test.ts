@@ -197,7 +197,7 @@ describeEachEngine('EPIC-01 schema', (engine) => {
     catalogBefore = await readCatalog(db);
     await migrateUp(db, migrations);
     catalogUp = await readCatalog(db);
-  }, 120_000);
+  });
   afterAll(() => handle?.close());
 
   describe('the fixtures cover the model', () => {
@@ -713,7 +713,7 @@ describePg('EPIC-01 schema: PGlite and PostgreSQL', (engine) => {
   let handle: EngineHandle;
   beforeAll(async () => {
     handle = await engine.open();
-  }, 120_000);
+  });
   afterAll(() => handle?.close());
 
   it('the committed migrations give the same catalog on PostgreSQL as on PGlite', async () => {

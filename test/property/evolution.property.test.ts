@@ -33,7 +33,7 @@ const path = process.env.FC_PATH;
 let db: Db;
 beforeAll(async () => {
   db = await openPglite({});
-}, 60_000);
+});
 afterAll(() => db?.close());
 
 /** Row n of every table: ids are made from n and the table uid, so rows can be found again after renames. */
@@ -149,5 +149,5 @@ describe('schema evolution property (PGlite)', () => {
       }),
       { numRuns: runs, ...(seed === undefined ? {} : { seed }), ...(path === undefined ? {} : { path }), endOnFailure: false },
     );
-  }, 600_000);
+  });
 });
