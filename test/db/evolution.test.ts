@@ -4,7 +4,10 @@ import type { Ir } from '../../generator/ir/types.ts';
 import { loadModel } from '../../generator/model/load.ts';
 import type { Db, Queryable } from '../../generator/runtime/db.ts';
 import { openPg } from '../../generator/runtime/pg-db.ts';
-import { isNoTransaction, MigrationError, migrateDown, migrateUp, migrationStatus, type Migration } from '../../generator/runtime/migrations.ts';
+import { isNoTransaction, MigrationError, migrateDown, migrateUp, migrationStatus, readMigrations, type Migration } from '../../generator/runtime/migrations.ts';
+import { readCatalog } from '../../generator/runtime/catalog.ts';
+import { generate } from '../../generator/emit/generate.ts';
+import { join } from 'node:path';
 import { verifyMigrations } from '../../generator/runtime/verify.ts';
 import { build } from '../support/build-model.ts';
 import { loadCase, migrationChain, ROOT_DIR } from '../support/diff-case.ts';
@@ -54,6 +57,18 @@ describeEachEngine('schema evolution runner', (engine) => {
   });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
+
+  it("the committed history gives exactly the schema a fresh initial migration of today's model gives", async () => {
+    const { ir } = await loadModel(ROOT_DIR);
+    const committed = await readMigrations(join(ROOT_DIR, 'generated/migrations'));
+    await migrateUp(db, committed);
+    const history = await readCatalog(db);
+    await resetPublicSchema(db);
+    const fresh = generate(ir, { folders: [], latest: null }).files;
+    const file = (name: string) => fresh.find((f) => f.path === `migrations/0001_initial/${name}`)!.contents;
+    await migrateUp(db, [{ version: 1, name: '0001_initial', up: file('up.sql'), down: file('down.sql'), checksum: 'fresh' } as Migration]);
+    expect(await readCatalog(db)).toEqual(history);
+  });
 
   it('refuses a pending migration numbered below the newest applied one (merged late), naming both', async () => {
     const [m1, m2, m3] = migrationChain([v1(), v2(), v3()]) as [Migration, Migration, Migration];
