@@ -109,7 +109,7 @@ export const FUNCTION_DEPENDS: Record<LibraryFunction, readonly (keyof FunctionS
   auditDigest: ['version'],
   auditChain: ['version', 'auditTable', 'tenantKey'],
   role: ['version', 'users', 'tenantKey', 'tenantSetting', 'userSetting', 'appRole'],
-  tenantFor: ['version', 'tenantSetting'],
+  tenantFor: ['version', 'users', 'tenantKey', 'tenantSetting', 'userSetting', 'appRole'],
   begin: ['version', 'users', 'tenantKey', 'appRole'],
   keepRole: ['version', 'users', 'tenantKey', 'root'],
 };

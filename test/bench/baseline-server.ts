@@ -3,7 +3,7 @@
  * server that does what the generated API does for the four load profiles,
  * and nothing else. Same JWT verification (@fastify/jwt, HS256 pinned, `exp`,
  * `sub` and `org` required, both uuids), same transaction per request (BEGIN,
- * one `set_config` round trip for statement_timeout, role, tenant and user,
+ * one round trip reading the user's role and setting statement_timeout, role, tenant and user,
  * the query, COMMIT), the same SQL. No request validation schemas, no
  * response schemas, no OpenAPI, no request ids, no retries, no error mapping.
  *
@@ -36,9 +36,13 @@ async function tx<T>(w: Who, readOnly: boolean, fn: (c: pg.PoolClient) => Promis
   const c = await pool.connect();
   try {
     await c.query(readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-    await c.query('SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true)', [
-      'statement_timeout', '30000', 'role', 'app_user', 'app.organization_id', w.org, 'app.user_id', w.user,
-    ]);
+    // membership and role from the user row, as a developer would write it (the login here is the owner)
+    const { rows } = await c.query(
+      `SELECT set_config('statement_timeout', '30000', true), set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true), set_config('role', 'app_user_' || role, true)
+         FROM users WHERE id = $2::uuid AND organization_id = $1::uuid AND is_active`,
+      [w.org, w.user],
+    );
+    if (rows.length === 0) throw Object.assign(new Error('not a member'), { statusCode: 401 });
     const value = await fn(c);
     await c.query('COMMIT');
     c.release();

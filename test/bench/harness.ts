@@ -145,10 +145,16 @@ export async function loadDataset(db: Db, d: Dataset): Promise<void> {
   await db.exec('ANALYZE');
 }
 
-/** Runs `fn` in a transaction as the application role of organization `o`, as the API does. */
+/**
+ * The statement the generated API starts each request with (templates/api/db.ts.hbs): the tenant and user for this
+ * transaction, and the database role schemagen_begin names after checking that the user is an active member.
+ */
+export const BEGIN_REQUEST = `SELECT set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true), set_config('role', schemagen_begin($1::uuid, $2::uuid), true)`;
+
+/** Runs `fn` in a transaction as organization `o`'s admin, as the API does. */
 export function asTenant<T>(db: Db, o: number, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('role', 'app_user', true), set_config('app.organization_id', $1, true), set_config('app.user_id', $2, true)`, [orgId(o), userId(o)]);
+    await tx.query(BEGIN_REQUEST, [orgId(o), userId(o)]);
     return fn(tx);
   });
 }

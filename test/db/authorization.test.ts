@@ -248,9 +248,9 @@ describeEachEngine('the emitted SQL passes the lints a reviewer runs (Supabase s
          FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef ORDER BY 1`,
       [ten.appRole],
     );
-    const everyone = new Set([FUNCTION_NAMES.role]);
+    const everyone = new Set([FUNCTION_NAMES.role, FUNCTION_NAMES.tenantFor]);
     expect(rows.map((r) => r.name).sort()).toEqual(
-      [FUNCTION_NAMES.audit, FUNCTION_NAMES.auditAppend, FUNCTION_NAMES.auditChain, FUNCTION_NAMES.begin, FUNCTION_NAMES.keepRole, FUNCTION_NAMES.role].sort(),
+      [FUNCTION_NAMES.audit, FUNCTION_NAMES.auditAppend, FUNCTION_NAMES.auditChain, FUNCTION_NAMES.begin, FUNCTION_NAMES.keepRole, FUNCTION_NAMES.role, FUNCTION_NAMES.tenantFor].sort(),
     );
     for (const r of rows) expect({ name: r.name, public: r.public }).toEqual({ name: r.name, public: everyone.has(r.name) });
     expect(rows.find((r) => r.name === FUNCTION_NAMES.begin)!.app).toBe(true);

@@ -120,14 +120,29 @@ END;
 $fn$;
 
 -- function schemagen_tenant_for
--- The request's organization when the caller's role ("schemagen_role"()) is one of `roles`, NULL otherwise.
--- Policies compare the tenant key with it: a single equality, which the planner estimates and serves
--- from (tenant key, …) indexes as it would `organization_id = $1`, while a role not in the list sees nothing.
+-- The request's organization when the caller's role is one of `roles`, NULL otherwise: the role as
+-- "schemagen_role"() reads it (from the users row of an active member, acting as that role's
+-- database role), in one call. Policies compare the tenant key with it: a single equality, which the
+-- planner estimates and serves from (tenant key, …) indexes as it would `organization_id = $1`,
+-- while a role not in the list sees nothing. plpgsql, so its plan is cached per session.
 CREATE FUNCTION "schemagen_tenant_for"(roles text[]) RETURNS uuid
-  LANGUAGE sql STABLE
+  LANGUAGE plpgsql STABLE SECURITY DEFINER
   SET search_path = pg_catalog, public, pg_temp
+  SET schemagen.maintenance = 'on'
   AS $fn$
-  SELECT CASE WHEN "schemagen_role"() = ANY (roles) THEN nullif(current_setting('app.organization_id', true), '')::uuid END
+DECLARE
+  tenant uuid := nullif(current_setting('app.organization_id', true), '')::uuid;
+  found text;
+BEGIN
+  SELECT u."role"::text INTO found FROM "users" u
+   WHERE u."id" = nullif(current_setting('app.user_id', true), '')::uuid
+     AND u."organization_id" = tenant
+     AND u."is_active";
+  IF found IS NULL OR NOT (found = ANY (roles)) OR current_setting('role') <> 'app_user' || '_' || found THEN
+    RETURN NULL;
+  END IF;
+  RETURN tenant;
+END;
 $fn$;
 
 -- function schemagen_begin
