@@ -15,7 +15,7 @@ try {
   process.exit(1);
 }
 
-const pool = createPgPool({ url: config.databaseUrl, max: config.poolMax, onIdleError: (err) => app.log.warn({ err }, 'an idle database connection failed; it is replaced on next use') });
+const pool = createPgPool({ url: config.databaseUrl, max: config.poolMax, onConnectionError: (err) => app.log.warn({ err }, 'a database connection failed; the pool drops it and opens another on demand') });
 const app = buildApp({
   pool,
   jwt: config.jwt,
