@@ -21,6 +21,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly docs: boolean;
   readonly trustProxy: boolean;
+  readonly rateLimit: { readonly perIp: number; readonly perUser: number; readonly windowMs: number };
+  readonly jsonMaxDepth: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -83,7 +85,8 @@ function jwt(env: Env): JwtOptions {
   return { secret, ...extra };
 }
 
-function origins(env: Env): string[] {
+/** CORS_ORIGINS as a list of origins (`gen serve` reads it too). */
+export function origins(env: Env): string[] {
   const raw = env.CORS_ORIGINS?.trim();
   if (!raw) return [];
   return raw.split(',').map((o) => {
@@ -114,7 +117,14 @@ export function loadConfig(env: Env): Config {
     bodyLimit: int(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 30_000, 1, 3_600_000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
-    docs: bool(env, 'API_DOCS', true),
+    // the docs describe every route and schema: off in production unless asked for
+    docs: bool(env, 'API_DOCS', env.NODE_ENV?.trim() !== 'production'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    rateLimit: {
+      perIp: int(env, 'RATE_LIMIT_PER_IP', 600, 0, 1_000_000),
+      perUser: int(env, 'RATE_LIMIT_PER_USER', 300, 0, 1_000_000),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 32, 2, 1000),
   };
 }

@@ -25,6 +25,8 @@ const app = buildApp({
   statementTimeoutMs: config.statementTimeoutMs,
   docs: config.docs,
   trustProxy: config.trustProxy,
+  rateLimit: config.rateLimit,
+  jsonMaxDepth: config.jsonMaxDepth,
 });
 
 let stopping = false;

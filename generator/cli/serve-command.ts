@@ -41,6 +41,14 @@ interface GeneratedApi {
 interface GeneratedDb {
   createPgPool(o: { url: string; max: number }): PoolLike;
 }
+interface GeneratedConfig {
+  origins(env: Readonly<Record<string, string | undefined>>): string[];
+}
+
+/** CORS_ORIGINS as the deployed server reads it (generated/api/config.ts); without it, the server's own origins. */
+export function serveCorsOrigins(config: GeneratedConfig, env: Readonly<Record<string, string | undefined>>, port: number): string[] {
+  return env.CORS_ORIGINS?.trim() ? config.origins(env) : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}
 
 const SEED_PROFILE = 'default';
 
@@ -78,7 +86,14 @@ export async function runServe(o: ServeOptions): Promise<number> {
       const { createPgPool } = (await import(pathToFileURL(join(o.root, GENERATED_DIR, 'api', 'db.ts')).href)) as GeneratedDb;
       pool = createPgPool({ url: o.databaseUrl, max: 20 });
     } else pool = singleSessionPool(db);
-    app = api.buildApp({ pool, jwt: { secret }, logLevel: o.logLevel, corsOrigins: [`http://localhost:${o.port}`, `http://127.0.0.1:${o.port}`] });
+    const config = (await import(pathToFileURL(join(o.root, GENERATED_DIR, 'api', 'config.ts')).href)) as GeneratedConfig;
+    let corsOrigins: string[];
+    try {
+      corsOrigins = serveCorsOrigins(config, process.env, o.port);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+    app = api.buildApp({ pool, jwt: { secret }, logLevel: o.logLevel, corsOrigins });
     let address: string;
     try {
       address = await app.listen({ port: o.port, host: o.host });

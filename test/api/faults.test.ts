@@ -27,7 +27,7 @@ interface Server {
 async function startServer(databaseUrl: string): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'generated/api/server.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DB_POOL_MAX: '10', RATE_LIMIT_MAX: '0' },
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DB_POOL_MAX: '10', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -10,7 +10,7 @@ import { buildSchemas, DEFAULT_LIMIT, MAX_BULK, MAX_LIMIT } from './routes.ts';
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
 /** The generic runtime: templates with nothing model-specific but the header. */
-const RUNTIME = ['app.ts', 'auth.ts', 'config.ts', 'crud.ts', 'db.ts', 'errors.ts', 'query.ts', 'routes.ts', 'server.ts', 'tsconfig.json', 'types.ts'];
+const RUNTIME = ['app.ts', 'auth.ts', 'config.ts', 'crud.ts', 'db.ts', 'errors.ts', 'input.ts', 'query.ts', 'routes.ts', 'server.ts', 'tsconfig.json', 'types.ts', 'validation.ts'];
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 

@@ -147,11 +147,81 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       },
       "code": {
         "type": "string",
-        "description": "Stable machine-readable reason, e.g. `unique_violation`."
+        "enum": [
+          "validation_failed",
+          "invalid_filter",
+          "invalid_sort",
+          "invalid_cursor",
+          "invalid_value",
+          "value_too_large",
+          "invalid_json",
+          "json_too_deep",
+          "invalid_utf8",
+          "invalid_url",
+          "bad_request",
+          "unauthorized",
+          "forbidden",
+          "not_found",
+          "route_not_found",
+          "method_not_allowed",
+          "request_timeout",
+          "unique_violation",
+          "still_referenced",
+          "exclusion_violation",
+          "payload_too_large",
+          "too_many_rows",
+          "unsupported_media_type",
+          "reference_not_found",
+          "check_violation",
+          "not_null_violation",
+          "rate_limited",
+          "headers_too_large",
+          "internal",
+          "database_unavailable",
+          "busy",
+          "timeout"
+        ],
+        "description": "Stable machine-readable reason:\n- `validation_failed` (400): the body, a query or a path parameter does not fit its schema; `errors` lists every violation\n- `invalid_filter` (400): a list filter names an unknown operator or a value that does not fit its column\n- `invalid_sort` (400): the sort column is not sortable\n- `invalid_cursor` (400): the cursor is not one this list with this sort returned\n- `invalid_value` (400): PostgreSQL refused a value (SQLSTATE class 22)\n- `value_too_large` (400): a value is too large to store or index (54000)\n- `invalid_json` (400): the body is not JSON, or is empty\n- `json_too_deep` (400): the body nests arrays and objects deeper than the limit\n- `invalid_utf8` (400): the body is not valid UTF-8\n- `invalid_url` (400): the URL has percent-encoding that is malformed or not UTF-8\n- `bad_request` (400): any other malformed request\n- `unauthorized` (401): no token, or one that does not verify, has expired, lives too long or lacks a claim\n- `forbidden` (403): the database refused the operation to the application role (42501)\n- `not_found` (404): no such row for this caller (another tenant’s row is not found either)\n- `route_not_found` (404): no such path\n- `method_not_allowed` (405): the path exists but not with this method; `Allow` lists the methods\n- `request_timeout` (408): the request took too long to arrive\n- `unique_violation` (409): another row has the same unique key (23505)\n- `still_referenced` (409): the row is still referenced (23503 on delete, 23001)\n- `exclusion_violation` (409): the row conflicts with another (23P01)\n- `payload_too_large` (413): the body is larger than BODY_LIMIT\n- `too_many_rows` (413): a create would insert more rows than one request may, nested children included\n- `unsupported_media_type` (415): the body is not application/json\n- `reference_not_found` (422): a reference names a row that does not exist (23503 on write)\n- `check_violation` (422): a check constraint refused the row (23514)\n- `not_null_violation` (422): a required value is missing (23502)\n- `rate_limited` (429): too many requests from this address or by this user; `Retry-After` says when to retry\n- `headers_too_large` (431): the request headers are too large\n- `internal` (500): a fault of the server; the message gives only the request id\n- `database_unavailable` (503): the database cannot be reached or the connection failed; `Retry-After` says when to retry\n- `busy` (503): a serialization failure or deadlock persisted through the retries\n- `timeout` (503): a statement ran longer than STATEMENT_TIMEOUT_MS"
       },
       "field": {
         "type": "string",
-        "description": "The request field at fault, when known."
+        "description": "The request field at fault, when known (dotted: `buckets.0.name`)."
+      },
+      "errors": {
+        "type": "array",
+        "description": "Every violation of a request that failed validation (`validation_failed`), at most 50; `field` and `message` above are the first one’s.",
+        "items": {
+          "type": "object",
+          "properties": {
+            "in": {
+              "type": "string",
+              "enum": [
+                "body",
+                "query",
+                "path",
+                "header"
+              ]
+            },
+            "field": {
+              "type": "string",
+              "description": "Dotted path in the body, or the parameter’s name."
+            },
+            "pointer": {
+              "type": "string",
+              "description": "RFC 6901 JSON pointer into that part of the request, array indexes included."
+            },
+            "message": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "in",
+            "field",
+            "pointer",
+            "message"
+          ],
+          "additionalProperties": false
+        }
       }
     },
     "required": [
@@ -583,6 +653,11 @@ export const routes: readonly RouteSpec[] = [
         "operations"
       ],
       "security": [],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "response": {
         "200": {
           "description": "Alive",
@@ -612,6 +687,11 @@ export const routes: readonly RouteSpec[] = [
         "operations"
       ],
       "security": [],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "response": {
         "200": {
           "description": "Ready",
@@ -698,6 +778,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "countries"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -751,6 +836,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "countries"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -793,6 +883,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "countries"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -838,6 +933,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "countries"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -934,6 +1034,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "logs"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -987,6 +1092,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "logs"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1083,6 +1193,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -1136,6 +1251,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1178,6 +1298,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1223,6 +1348,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1319,6 +1449,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -1372,6 +1507,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1414,6 +1554,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1459,6 +1604,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1555,6 +1705,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -1608,6 +1763,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1650,6 +1810,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1695,6 +1860,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {

@@ -1,0 +1,38 @@
+/**
+ * Every `code` the generated API can answer with, its status and what it means: the OpenAPI `Error` schema
+ * lists them, and test/api/error-codes.test.ts holds this list, the generated runtime and the README equal.
+ */
+export const ERROR_CODES: readonly (readonly [code: string, status: number, meaning: string])[] = [
+  ['validation_failed', 400, 'the body, a query or a path parameter does not fit its schema; `errors` lists every violation'],
+  ['invalid_filter', 400, 'a list filter names an unknown operator or a value that does not fit its column'],
+  ['invalid_sort', 400, 'the sort column is not sortable'],
+  ['invalid_cursor', 400, 'the cursor is not one this list with this sort returned'],
+  ['invalid_value', 400, 'PostgreSQL refused a value (SQLSTATE class 22)'],
+  ['value_too_large', 400, 'a value is too large to store or index (54000)'],
+  ['invalid_json', 400, 'the body is not JSON, or is empty'],
+  ['json_too_deep', 400, 'the body nests arrays and objects deeper than the limit'],
+  ['invalid_utf8', 400, 'the body is not valid UTF-8'],
+  ['invalid_url', 400, 'the URL has percent-encoding that is malformed or not UTF-8'],
+  ['bad_request', 400, 'any other malformed request'],
+  ['unauthorized', 401, 'no token, or one that does not verify, has expired, lives too long or lacks a claim'],
+  ['forbidden', 403, 'the database refused the operation to the application role (42501)'],
+  ['not_found', 404, 'no such row for this caller (another tenant’s row is not found either)'],
+  ['route_not_found', 404, 'no such path'],
+  ['method_not_allowed', 405, 'the path exists but not with this method; `Allow` lists the methods'],
+  ['request_timeout', 408, 'the request took too long to arrive'],
+  ['unique_violation', 409, 'another row has the same unique key (23505)'],
+  ['still_referenced', 409, 'the row is still referenced (23503 on delete, 23001)'],
+  ['exclusion_violation', 409, 'the row conflicts with another (23P01)'],
+  ['payload_too_large', 413, 'the body is larger than BODY_LIMIT'],
+  ['too_many_rows', 413, 'a create would insert more rows than one request may, nested children included'],
+  ['unsupported_media_type', 415, 'the body is not application/json'],
+  ['reference_not_found', 422, 'a reference names a row that does not exist (23503 on write)'],
+  ['check_violation', 422, 'a check constraint refused the row (23514)'],
+  ['not_null_violation', 422, 'a required value is missing (23502)'],
+  ['rate_limited', 429, 'too many requests from this address or by this user; `Retry-After` says when to retry'],
+  ['headers_too_large', 431, 'the request headers are too large'],
+  ['internal', 500, 'a fault of the server; the message gives only the request id'],
+  ['database_unavailable', 503, 'the database cannot be reached or the connection failed; `Retry-After` says when to retry'],
+  ['busy', 503, 'a serialization failure or deadlock persisted through the retries'],
+  ['timeout', 503, 'a statement ran longer than STATEMENT_TIMEOUT_MS'],
+];
