@@ -33,6 +33,7 @@ export const ERROR_CODES: readonly (readonly [code: string, status: number, mean
   ['headers_too_large', 431, 'the request headers are too large'],
   ['internal', 500, 'a fault of the server; the message gives only the request id'],
   ['database_unavailable', 503, 'the database cannot be reached or the connection failed; `Retry-After` says when to retry'],
+  ['jwks_unavailable', 503, 'the identity provider’s key set (JWKS_URL) cannot be fetched; `Retry-After` says when to retry'],
   ['busy', 503, 'a serialization failure or deadlock persisted through the retries'],
   ['timeout', 503, 'a statement ran longer than STATEMENT_TIMEOUT_MS'],
 ];

@@ -11,7 +11,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { authenticate, jwtOptions, type JwtOptions } from './auth.ts';
+import { authenticator, jwtOptions, type JwtOptions } from './auth.ts';
 import { ping, type DbPool } from './db.ts';
 import { ApiError, clientErrorHandler, errorBody, registerErrorHandling } from './errors.ts';
 import { registerJsonParser, registerUrlCheck } from './input.ts';
@@ -21,7 +21,7 @@ import { registerResourceRoutes } from './routes.ts';
 import { openapi, routes, schemas } from './schemas.ts';
 
 export type { DbClient, DbPool } from './db.ts';
-export type { JwtOptions } from './auth.ts';
+export type { JwksOptions, JwtOptions } from './auth.ts';
 
 export interface AppOptions {
   readonly pool: DbPool;
@@ -161,7 +161,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
         });
     }
     api.register(async (v1) => {
-      v1.addHook('onRequest', authenticate);
+      v1.addHook('onRequest', authenticator(o.jwt));
       if (perUser) v1.addHook('onRequest', perUser);
       registerResourceRoutes(v1, { pool: o.pool, statementTimeoutMs: o.statementTimeoutMs ?? 30_000 });
     });
