@@ -7,8 +7,10 @@ import jwt from '@fastify/jwt';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+// the formats themselves, as named exports: ajv-formats' default export types differently under Node's ESM
+// resolution (the build) and a bundler's (tsx), while its formats are the same
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { authenticator, jwtOptions, type JwtOptions } from './auth.ts';
@@ -113,7 +115,7 @@ export function buildApp(o: AppOptions): FastifyInstance {
   const strict = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, strict: false });
   const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
   for (const ajv of [strict, coercing]) {
-    addFormats(ajv);
+    for (const [name, format] of Object.entries(fullFormats)) ajv.addFormat(name, format);
     for (const s of schemas) ajv.addSchema(s);
   }
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(httpPart === 'body' ? strict : coercing, schema as object));

@@ -14,7 +14,7 @@ import { loadSeed } from '../runtime/seed-loader.ts';
 import { resolveProfile } from '../runtime/seed-profile.ts';
 import { devSecret, refuseInProduction, seededUsers } from './dev-identity.ts';
 import { UserError } from './errors.ts';
-import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readHistory } from './project-files.ts';
+import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readApiPackageInputs, readHistory } from './project-files.ts';
 
 export interface ServeOptions {
   readonly root: string;
@@ -67,7 +67,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     for (const d of errors) o.err(formatDiagnostic(d));
     throw new UserError(`the model has ${errors.length} error(s), listed above; fix them and run \`npx gen\` again`);
   }
-  const stale = generate(ir, readHistory(o.root).history).files.filter((f) => compareFile(o.root, f) !== 'unchanged');
+  const stale = generate(ir, readHistory(o.root).history, {}, readApiPackageInputs(o.root)).files.filter((f) => compareFile(o.root, f) !== 'unchanged');
   if (stale.length > 0) o.err(`warning: ${stale.length} file(s) of ${GENERATED_DIR}/ differ from the model (${stale.slice(0, 3).map((f) => f.path).join(', ')}${stale.length > 3 ? ', …' : ''}); run \`npx gen\` to serve the current model`);
 
   const dataDir = o.dataDir ?? join(o.root, '.data');
