@@ -41,6 +41,8 @@ export interface Api {
 export interface OpenApiOptions {
   readonly http?: boolean;
   readonly poolMax?: number;
+  /** pg only: where the app's pool connects, given the test database's URL (e.g. through PgBouncer); the owner's helpers use it too. */
+  readonly poolUrl?: (databaseUrl: string) => string;
   readonly app?: Partial<AppOptions>;
 }
 
@@ -48,7 +50,7 @@ export interface OpenApiOptions {
 export async function openApi(engine: Engine, o: OpenApiOptions = {}): Promise<Api> {
   const handle = await engine.open();
   await applyMigrations(handle.db);
-  const pool: DbPool = engine.name === 'pg' ? createPgPool({ url: handle.url!, max: o.poolMax ?? 20 }) : singleSessionPool(handle.db);
+  const pool: DbPool = engine.name === 'pg' ? createPgPool({ url: o.poolUrl ? o.poolUrl(handle.url!) : handle.url!, max: o.poolMax ?? 20 }) : singleSessionPool(handle.db);
   const app = buildApp({ pool, jwt: { secret: SECRET }, ...o.app });
   const http = o.http ?? engine.name === 'pg';
   let base = '';
