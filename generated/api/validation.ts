@@ -60,7 +60,7 @@ function words(v: ErrorObject, part: FieldError['in']): string {
     case 'required':
       return 'is required';
     case 'additionalProperties':
-      return `is not a known ${NOUN[part]}`;
+      return part === 'body' ? 'is not a known field' : 'is not known';
     case 'type':
       return `must be ${typeWords(p.type)}`;
     case 'format':
