@@ -25,8 +25,8 @@ export interface PgPoolOptions {
   readonly url: string;
   readonly max: number;
   readonly connectionTimeoutMillis?: number;
-  /** Told about connections that die while idle (a database restart); the pool drops them and reconnects. */
-  readonly onIdleError?: (err: Error) => void;
+  /** Told about connections that die, idle or checked out (a restart, pg_terminate_backend); the pool drops them and reconnects. */
+  readonly onConnectionError?: (err: Error) => void;
 }
 
 export function createPgPool(o: PgPoolOptions): DbPool {
@@ -37,17 +37,35 @@ export function createPgPool(o: PgPoolOptions): DbPool {
     idleTimeoutMillis: 30_000,
     application_name: 'schemagen-api',
   });
-  // Without a listener, an idle client that dies would crash the process.
-  pool.on('error', (err) => o.onIdleError?.(err));
+  // An 'error' event without a listener crashes the process. pg.Pool listens on idle clients only, so every
+  // client gets a listener of its own as it is made (before the pool hands it out: the error can arrive in
+  // the same network read as the connection's first ReadyForQuery), for its whole life.
+  const broken = new WeakMap<pg.PoolClient, Error>();
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      if (!broken.has(client)) broken.set(client, err);
+      o.onConnectionError?.(err);
+    });
+  });
+  pool.on('error', () => {}); // an idle client's error: reported by its own listener, and the pool drops the client
   return {
     async connect() {
       const client = await pool.connect();
+      let released = false;
       return {
         async query(text, values) {
+          // after an 'error' event the connection is gone: fail as a connection error, without waiting for pg
+          const failed = broken.get(client);
+          if (failed) throw new DatabaseUnavailable('the database connection failed', { cause: failed });
           const r = await client.query(text, values ? [...values] : undefined);
           return { rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount };
         },
-        release: (destroy) => client.release(destroy),
+        release(destroy) {
+          if (released) return;
+          released = true;
+          // a connection that failed is never given back for reuse
+          client.release(broken.get(client) ?? destroy);
+        },
       };
     },
     end: () => pool.end(),
@@ -76,10 +94,11 @@ export const sqlState = (err: unknown): string | undefined => {
 
 /** The connection itself failed (restart, network, shutdown): the pool must not reuse it. */
 export function isConnectionError(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailable) return true;
   const state = sqlState(err);
   if (state) return state.startsWith('08') || ['57P01', '57P02', '57P03'].includes(state);
   const e = err as { code?: unknown; message?: unknown };
-  return typeof e?.message === 'string' && /Connection terminated|connection (closed|ended|timeout)|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|timeout exceeded when trying to connect/i.test(e.message);
+  return typeof e?.message === 'string' && /Connection terminated|connection (closed|ended|timeout)|not queryable|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|timeout exceeded when trying to connect/i.test(e.message);
 }
 
 /** Marks a failure to reach the database, which the error handler reports as 503. */

@@ -7,7 +7,7 @@ import { loadModel } from '../model/load.ts';
 import { UserError } from './errors.ts';
 import { readLineage } from './migration-history.ts';
 import { pendingLine as describePending, pendingRefusal } from './pending-message.ts';
-import { compareFile, GENERATED_DIR, listOwnedFiles, MIGRATIONS_DIR, readHistory, removeGenerated, writeGenerated } from './project-files.ts';
+import { compareFile, GENERATED_DIR, listOwnedFiles, MIGRATIONS_DIR, readApiPackageInputs, readHistory, removeGenerated, writeGenerated } from './project-files.ts';
 
 export interface GenerateOptions {
   readonly root: string;
@@ -37,7 +37,7 @@ export async function runGenerate({ root, check, name, allowDestructive, out, er
     throw new UserError(`the migration history has a fork, listed above; resolve it before writing a new migration`);
   }
   // --check writes nothing, so it never plans a new migration's files either
-  const { files, pending } = generate(ir, history, check ? {} : { name, allowDestructive });
+  const { files, pending } = generate(ir, history, check ? {} : { name, allowDestructive }, readApiPackageInputs(root));
   const produced = new Set(files.map((f) => f.path));
   const extra = listOwnedFiles(root).filter((p) => !produced.has(p));
 

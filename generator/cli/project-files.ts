@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { GeneratedFile, MigrationHistory } from '../emit/generate.ts';
+import type { PackageLock, RootPackage } from '../emit/api/package.ts';
+import type { ApiPackageInputs, GeneratedFile, MigrationHistory } from '../emit/generate.ts';
 import { parseSnapshot } from '../emit/snapshot.ts';
 import { folderVersion } from '../runtime/migration-files.ts';
 
@@ -34,10 +35,20 @@ export function listOwnedFiles(root: string): string[] {
   const walk = (rel: string): string[] =>
     readdirSync(join(base, rel), { withFileTypes: true }).flatMap((e) => {
       const path = rel ? `${rel}/${e.name}` : e.name;
-      if (path === 'migrations') return [];
+      // migration history, and what building and installing generated/api leaves beside its sources
+      if (path === 'migrations' || path === 'api/dist' || path === 'api/node_modules') return [];
       return e.isDirectory() ? walk(path) : [path];
     });
   return existsSync(base) ? walk('').sort() : [];
+}
+
+/** The root package.json and package-lock.json, from which gen derives generated/api's own package; undefined without a lock. */
+export function readApiPackageInputs(root: string): ApiPackageInputs | undefined {
+  const lockFile = join(root, 'package-lock.json');
+  if (!existsSync(lockFile)) return undefined;
+  const pkgFile = join(root, 'package.json');
+  const rootPkg = existsSync(pkgFile) ? (JSON.parse(readFileSync(pkgFile, 'utf8')) as RootPackage) : {};
+  return { lock: JSON.parse(readFileSync(lockFile, 'utf8')) as PackageLock, root: { name: rootPkg.name, version: rootPkg.version, engines: rootPkg.engines } };
 }
 
 export type FileState = 'unchanged' | 'changed' | 'missing';

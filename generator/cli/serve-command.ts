@@ -14,7 +14,7 @@ import { loadSeed } from '../runtime/seed-loader.ts';
 import { resolveProfile } from '../runtime/seed-profile.ts';
 import { devSecret, refuseInProduction, seededUsers } from './dev-identity.ts';
 import { UserError } from './errors.ts';
-import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readHistory } from './project-files.ts';
+import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readApiPackageInputs, readHistory } from './project-files.ts';
 
 export interface ServeOptions {
   readonly root: string;
@@ -41,6 +41,14 @@ interface GeneratedApi {
 interface GeneratedDb {
   createPgPool(o: { url: string; max: number }): PoolLike;
 }
+interface GeneratedConfig {
+  origins(env: Readonly<Record<string, string | undefined>>): string[];
+}
+
+/** CORS_ORIGINS as the deployed server reads it (generated/api/config.ts); without it, the server's own origins. */
+export function serveCorsOrigins(config: GeneratedConfig, env: Readonly<Record<string, string | undefined>>, port: number): string[] {
+  return env.CORS_ORIGINS?.trim() ? config.origins(env) : [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}
 
 const SEED_PROFILE = 'default';
 
@@ -59,7 +67,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     for (const d of errors) o.err(formatDiagnostic(d));
     throw new UserError(`the model has ${errors.length} error(s), listed above; fix them and run \`npx gen\` again`);
   }
-  const stale = generate(ir, readHistory(o.root).history).files.filter((f) => compareFile(o.root, f) !== 'unchanged');
+  const stale = generate(ir, readHistory(o.root).history, {}, readApiPackageInputs(o.root)).files.filter((f) => compareFile(o.root, f) !== 'unchanged');
   if (stale.length > 0) o.err(`warning: ${stale.length} file(s) of ${GENERATED_DIR}/ differ from the model (${stale.slice(0, 3).map((f) => f.path).join(', ')}${stale.length > 3 ? ', …' : ''}); run \`npx gen\` to serve the current model`);
 
   const dataDir = o.dataDir ?? join(o.root, '.data');
@@ -78,7 +86,14 @@ export async function runServe(o: ServeOptions): Promise<number> {
       const { createPgPool } = (await import(pathToFileURL(join(o.root, GENERATED_DIR, 'api', 'db.ts')).href)) as GeneratedDb;
       pool = createPgPool({ url: o.databaseUrl, max: 20 });
     } else pool = singleSessionPool(db);
-    app = api.buildApp({ pool, jwt: { secret }, logLevel: o.logLevel, corsOrigins: [`http://localhost:${o.port}`, `http://127.0.0.1:${o.port}`] });
+    const config = (await import(pathToFileURL(join(o.root, GENERATED_DIR, 'api', 'config.ts')).href)) as GeneratedConfig;
+    let corsOrigins: string[];
+    try {
+      corsOrigins = serveCorsOrigins(config, process.env, o.port);
+    } catch (err) {
+      throw new UserError((err as Error).message);
+    }
+    app = api.buildApp({ pool, jwt: { secret }, logLevel: o.logLevel, corsOrigins });
     let address: string;
     try {
       address = await app.listen({ port: o.port, host: o.host });

@@ -1,6 +1,6 @@
 import { planCreate } from '../diff/plan-create.ts';
 import type { Ir } from '../ir/types.ts';
-import { renderApi } from './api/render.ts';
+import { renderApi, type ApiPackageInputs } from './api/render.ts';
 import { renderMigration } from './migration.ts';
 import { renderSchemaDoc } from './schema-doc.ts';
 import { DEFAULT_PROFILE, renderSeedSql, SEED_FILE } from './seed-sql.ts';
@@ -20,6 +20,7 @@ export interface MigrationHistory {
 }
 
 export type { EvolveOptions, PendingChange } from './evolve.ts';
+export type { ApiPackageInputs } from './api/render.ts';
 
 export interface GenerateResult {
   readonly files: readonly GeneratedFile[];
@@ -33,10 +34,10 @@ export const INITIAL_MIGRATION = '0001_initial';
  * one creates the whole model; afterwards migrations are history and a model
  * that differs from the latest snapshot is reported as pending.
  */
-export function generate(full: Ir, history: MigrationHistory, options: EvolveOptions = {}): GenerateResult {
+export function generate(full: Ir, history: MigrationHistory, options: EvolveOptions = {}, apiPackage?: ApiPackageInputs): GenerateResult {
   // Seed data is not schema: snapshots never carry it, so editing a seed never makes a migration pending.
   const ir: Ir = { ...full, seeds: [] };
-  const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }, ...renderApi(ir)];
+  const files: GeneratedFile[] = [{ path: 'schema.md', contents: renderSchemaDoc(ir) }, ...renderApi(ir, apiPackage)];
   if (full.seeds.some((r) => r.profile === DEFAULT_PROFILE)) files.push({ path: SEED_FILE, contents: renderSeedSql(full) });
   let pending: PendingChange | null = null;
   if (history.folders.length === 0) {

@@ -7,13 +7,14 @@ import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto'
  */
 export type SigningKey =
   | { readonly alg: 'HS256'; readonly secret: string }
-  | { readonly alg: 'RS256' | 'ES256'; readonly privateKey: KeyObject | string }
+  | { readonly alg: 'RS256' | 'ES256'; readonly privateKey: KeyObject | string; readonly kid?: string }
   | { readonly alg: 'none' };
 
 const b64 = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
 export function signJwt(claims: Record<string, unknown>, key: SigningKey): string {
-  const head = `${b64(JSON.stringify({ alg: key.alg, typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
+  const kid = 'kid' in key && key.kid !== undefined ? { kid: key.kid } : {};
+  const head = `${b64(JSON.stringify({ alg: key.alg, typ: 'JWT', ...kid }))}.${b64(JSON.stringify(claims))}`;
   switch (key.alg) {
     case 'none':
       return `${head}.`;

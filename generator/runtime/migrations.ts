@@ -280,6 +280,16 @@ interface PgErrorFields {
   readonly position?: string | number;
 }
 
+/**
+ * 42501 in a migration is the migrating user's privileges, not the SQL: migrations create the application
+ * role once per cluster (CREATE ROLE), grant it to themselves (which needs CREATEROLE, or ADMIN OPTION on a
+ * role another user made) and create tables in schema public.
+ */
+const PRIVILEGE_HINT =
+  'The migrating user lacks a privilege. Run migrations as the owner: a role that owns the database (or has CREATE on schema public) ' +
+  'and has CREATEROLE (ALTER ROLE <owner> CREATEROLE), or, when the application roles already exist, ADMIN OPTION on them ' +
+  '(GRANT <app role>, <app role>_<each role> TO <owner> WITH ADMIN OPTION, as a superuser). The API itself should log in as another role; see Deploy in the README.';
+
 function failure(migration: Migration, direction: 'up' | 'down', sql: string, err: unknown, outside?: { index: number; count: number }): MigrationError {
   const e = (err ?? {}) as PgErrorFields;
   const sqlstate = typeof e.code === 'string' ? e.code : undefined;
@@ -294,7 +304,7 @@ function failure(migration: Migration, direction: 'up' | 'down', sql: string, er
     `PostgreSQL: ${e.message ?? String(err)}${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}${where ? ` at line ${where}` : ''}`,
     ...(e.detail ? [`Detail: ${e.detail}`] : []),
     ...(e.hint ? [`Hint: ${e.hint}`] : []),
-    `Fix the SQL (or the model it was generated from) and run the migration again.`,
+    sqlstate === '42501' ? PRIVILEGE_HINT : `Fix the SQL (or the model it was generated from) and run the migration again.`,
   ];
   return new MigrationError('migration_failed', lines.join('\n'), {
     migration: migration.name,

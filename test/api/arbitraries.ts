@@ -110,7 +110,8 @@ export function request(ids: Ids): fc.Arbitrary<{ spec: RouteSpec; method: strin
     fc
       .record({
         id: pathId(spec.resource!, ids),
-        query: spec.schema.querystring ? queryString(spec, ids) : fc.constant(''),
+        // routes without parameters refuse every one: hostile() sends those
+        query: Object.keys((spec.schema.querystring as { properties?: object } | undefined)?.properties ?? {}).length ? queryString(spec, ids) : fc.constant(''),
         body: spec.method === 'POST' ? createBody(spec, ids) : spec.method === 'PATCH' ? fc.oneof({ weight: 10, arbitrary: objectFor(spec.schema.body as Schema, ids) }, { weight: 1, arbitrary: junk }) : fc.constant(undefined),
       })
       .map(({ id, query, body }) => ({
@@ -119,5 +120,45 @@ export function request(ids: Ids): fc.Arbitrary<{ spec: RouteSpec; method: strin
         url: `${spec.url.replace(':id', encodeURIComponent(id))}${query ? `?${query}` : ''}`,
         body,
       })),
+  );
+}
+
+export interface RawRequest {
+  readonly spec: RouteSpec;
+  readonly method: string;
+  readonly url: string;
+  readonly body?: unknown;
+  /** Sent as is instead of JSON.stringify(body). */
+  readonly raw?: string | Buffer;
+  readonly headers?: Record<string, string>;
+}
+
+const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+
+/**
+ * Hostile input no well-behaved client sends: deep JSON, UTF-8 that does not decode, a body over the size
+ * limit, a bulk over its limit, a method a path lacks, unknown or badly encoded query parameters, other
+ * media types. Each must be a 4xx in the error shape, and write nothing.
+ */
+export function hostile(ids: Ids): fc.Arbitrary<RawRequest> {
+  const item = (spec: RouteSpec) => spec.url.replace(':id', ids.workflows?.[0] ?? '00000000-0000-0000-0000-000000000000');
+  const writes = resourceRoutes.filter((r) => r.method === 'POST' || r.method === 'PATCH');
+  const withId = resourceRoutes.filter((r) => r.url.includes(':id'));
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...writes), fc.constantFrom(33, 200, 5000), fc.boolean()).map(([spec, n, inField]) => ({
+      spec, method: spec.method, url: item(spec), raw: inField ? `{"name":"deep","settings":${nest(n)}}` : nest(n),
+    })),
+    fc.tuple(fc.constantFrom(...writes), fc.constantFrom([0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80])).map(([spec, bytes]) => ({
+      spec, method: spec.method, url: item(spec), raw: Buffer.concat([Buffer.from('{"name":"bad '), Buffer.from(bytes), Buffer.from('"}')]),
+    })),
+    fc.constantFrom(...writes).map((spec) => ({ spec, method: spec.method, url: item(spec), raw: `{"name":"${'x'.repeat(1024 * 1024 + 10)}"}` })),
+    fc.constantFrom(...writes.filter((r) => r.method === 'POST')).map((spec) => ({ spec, method: 'POST', url: spec.url, body: Array.from({ length: 1001 }, (_, i) => ({ name: `bulk ${i}` })) })),
+    fc.tuple(fc.constantFrom(...resourceRoutes), fc.constantFrom('PUT', 'OPTIONS', 'TRACE', 'PROPFIND')).map(([spec, method]) => ({ spec, method, url: item(spec), body: { name: 'x' } })),
+    fc.tuple(fc.constantFrom(...withId), fc.constantFrom('foo=1', 'limit=5', 'organization_id=x', '%FF=1', 'a=%FF', 'a=%zz', 'sort=name&x')).map(([spec, q]) => ({
+      spec, method: spec.method, url: `${item(spec)}?${q}`, ...(spec.method === 'POST' || spec.method === 'PATCH' ? { body: { name: 'q' } } : {}),
+    })),
+    fc.tuple(fc.constantFrom(...writes), fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')).map(([spec, type]) => ({
+      spec, method: spec.method, url: item(spec), raw: 'name=x', headers: { 'content-type': type },
+    })),
   );
 }

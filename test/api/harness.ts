@@ -22,7 +22,7 @@ export interface CallOptions {
   readonly token?: string | null;
   readonly body?: unknown;
   /** Sent as is, with content-type application/json unless headers say otherwise. */
-  readonly raw?: string;
+  readonly raw?: string | Buffer;
   readonly headers?: Record<string, string>;
 }
 
@@ -41,6 +41,8 @@ export interface Api {
 export interface OpenApiOptions {
   readonly http?: boolean;
   readonly poolMax?: number;
+  /** pg only: where the app's pool connects, given the test database's URL (e.g. through PgBouncer); the owner's helpers use it too. */
+  readonly poolUrl?: (databaseUrl: string) => string;
   readonly app?: Partial<AppOptions>;
 }
 
@@ -48,7 +50,7 @@ export interface OpenApiOptions {
 export async function openApi(engine: Engine, o: OpenApiOptions = {}): Promise<Api> {
   const handle = await engine.open();
   await applyMigrations(handle.db);
-  const pool: DbPool = engine.name === 'pg' ? createPgPool({ url: handle.url!, max: o.poolMax ?? 20 }) : singleSessionPool(handle.db);
+  const pool: DbPool = engine.name === 'pg' ? createPgPool({ url: o.poolUrl ? o.poolUrl(handle.url!) : handle.url!, max: o.poolMax ?? 20 }) : singleSessionPool(handle.db);
   const app = buildApp({ pool, jwt: { secret: SECRET }, ...o.app });
   const http = o.http ?? engine.name === 'pg';
   let base = '';
@@ -63,7 +65,7 @@ export async function openApi(engine: Engine, o: OpenApiOptions = {}): Promise<A
       const r = await app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
       return { status: r.statusCode, text: r.body, body: parse(r.body), headers: r.headers as Reply['headers'] };
     }
-    const r = await fetch(`${base}${url}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const r = await fetch(`${base}${url}`, { method, headers, ...(payload === undefined ? {} : { body: typeof payload === 'string' ? payload : new Uint8Array(payload) }) });
     const text = await r.text();
     return { status: r.status, text, body: parse(text), headers: Object.fromEntries(r.headers.entries()) };
   };
@@ -147,9 +149,13 @@ export async function fingerprint(api: Api, tables: readonly string[]): Promise<
 
 export const TABLES = ['organizations', 'users', 'workflows', 'buckets', 'criteria', 'assessments', 'assessment_documents', 'assessment_results', 'audit_logs'];
 
-/** Every error the API sends has this shape. */
+/** Every error the API sends has this shape; `errors`, when present, lists violations with place and message, the first one's being `field`/`message`. */
 export function isErrorShape(body: unknown, status: number): boolean {
   const b = body as Record<string, unknown> | undefined;
   if (!b || b.statusCode !== status || typeof b.error !== 'string' || typeof b.message !== 'string' || typeof b.code !== 'string') return false;
-  return Object.keys(b).every((k) => ['statusCode', 'error', 'message', 'code', 'field'].includes(k));
+  if (!Object.keys(b).every((k) => ['statusCode', 'error', 'message', 'code', 'field', 'errors'].includes(k))) return false;
+  if (b.errors === undefined) return true;
+  const errors = b.errors as Record<string, unknown>[];
+  if (!Array.isArray(errors) || errors.length === 0 || !b.message.startsWith(String(errors[0]!.message))) return false;
+  return errors.every((e) => ['body', 'query', 'path', 'header'].includes(String(e.in)) && typeof e.field === 'string' && typeof e.pointer === 'string' && typeof e.message === 'string' && /^(\/[^/]*)*$/.test(e.pointer));
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.ts';
-import { request, type Ids } from './arbitraries.ts';
+import { hostile, request, type Ids, type RawRequest } from './arbitraries.ts';
 import { fingerprint, isErrorShape, openApi, seedTenants, TABLES, type Api, type Tenant } from './harness.ts';
 
 /** Fixed seeds: a failure replays with the seed and path fast-check prints (override with the env variables to explore). */
@@ -62,14 +62,15 @@ describeEachEngine('api properties', (engine) => {
   });
   afterAll(() => api?.close());
 
-  it('property: never a 500, always the error shape, and a refused request writes nothing', async () => {
+  it('property: never a 500, always the error shape, and a refused request writes nothing (hostile input included)', async () => {
     const seen = new Map<number, number>();
     // the caller's own rows twice as likely as another tenant's
     const fuzzIds: Record<string, string[]> = Object.fromEntries(Object.entries(ids).map(([t, list]) => [t, [...list, ...(A.rows[t] ?? []).map((r) => r.id as string)]]));
     await fc.assert(
-      fc.asyncProperty(request(fuzzIds as Ids), async ({ spec, method, url, body }) => {
+      fc.asyncProperty(fc.oneof({ weight: 6, arbitrary: request(fuzzIds as Ids) as fc.Arbitrary<RawRequest> }, { weight: 1, arbitrary: hostile(fuzzIds as Ids) }), async ({ spec, method, url, body, raw, headers }) => {
         const before = method !== 'GET' ? await fingerprint(api, TABLES) : null;
-        const r = await api.call(method, url, { token: A.token, ...(body === undefined ? {} : { raw: JSON.stringify(body) }) });
+        const payload = raw ?? (body === undefined ? undefined : JSON.stringify(body));
+        const r = await api.call(method, url, { token: A.token, ...(headers ? { headers } : {}), ...(payload === undefined ? {} : { raw: payload }) });
         seen.set(r.status, (seen.get(r.status) ?? 0) + 1);
         if (process.env.API_FUZZ_LOG) console.log(r.status, method, url.slice(0, 80), r.body?.message?.slice(0, 80));
         expect(r.status, `${method} ${url} ${JSON.stringify(body)?.slice(0, 300)} → ${r.text.slice(0, 300)}`).toBeLessThan(500);

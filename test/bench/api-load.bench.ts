@@ -56,7 +56,7 @@ export default async function apiLoad(): Promise<BenchResult> {
     const orgs = Array.from({ length: ORGS }, (_, i) => i + 1);
     const ids = orgs.map((o) => all.rows.filter((r) => r.organization_id === orgId(o)).map((r) => r.id));
     const tokens = orgs.map((o) => devToken(SECRET, { userId: userId(o), orgId: orgId(o) }));
-    const env = { DATABASE_URL: h.url!, JWT_SECRET: SECRET, DB_POOL_MAX: POOL, LOG_LEVEL: 'warn' };
+    const env = { DATABASE_URL: h.url!, JWT_SECRET: SECRET, DB_POOL_MAX: POOL, LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' }; // autocannon is one client: no rate limit
     const generated = await startServer(join(ROOT, 'generated/api/server.ts'), env, '/ready');
     servers.push(generated);
     const baseline = await startServer(join(ROOT, 'test/bench/baseline-server.ts'), env);

@@ -4,18 +4,28 @@ import { GENERATED_HEADER } from '../header.ts';
 import { render } from '../templates.ts';
 import { buildApiModel } from './api-model.ts';
 import { buildOpenApi, swaggerOptions } from './openapi.ts';
+import { renderApiPackage, type PackageLock, type RootPackage } from './package.ts';
 import { buildSchemas, DEFAULT_LIMIT, MAX_BULK, MAX_LIMIT } from './routes.ts';
 
 /** Rows one create request may insert, nested children included. */
 export const MAX_ROWS_PER_REQUEST = 10_000;
 
 /** The generic runtime: templates with nothing model-specific but the header. */
-const RUNTIME = ['app.ts', 'auth.ts', 'config.ts', 'crud.ts', 'db.ts', 'errors.ts', 'query.ts', 'routes.ts', 'server.ts', 'tsconfig.json', 'types.ts'];
+const RUNTIME = ['app.ts', 'auth.ts', 'config.ts', 'crud.ts', 'db.ts', 'errors.ts', 'input.ts', 'query.ts', 'routes.ts', 'server.ts', 'tsconfig.json', 'types.ts', 'validation.ts'];
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
-/** `generated/api/*` (a self-contained Fastify app) and `generated/openapi.json`. */
-export function renderApi(ir: Ir): GeneratedFile[] {
+/** The project's root package.json and package-lock.json, from which the API's own package is derived. */
+export interface ApiPackageInputs {
+  readonly lock: PackageLock;
+  readonly root: RootPackage;
+}
+
+/**
+ * `generated/api/*` (a self-contained Fastify app) and `generated/openapi.json`; with the project's lock,
+ * also the API's own package.json and package-lock.json (a deployable package).
+ */
+export function renderApi(ir: Ir, pkg?: ApiPackageInputs): GeneratedFile[] {
   const model = buildApiModel(ir);
   const schemas = buildSchemas(ir, model);
   const header = GENERATED_HEADER;
@@ -37,5 +47,6 @@ export function renderApi(ir: Ir): GeneratedFile[] {
     },
     { path: 'openapi.json', contents: `${json(buildOpenApi(schemas))}\n` },
   );
+  if (pkg) files.push(...renderApiPackage(files.filter((f) => f.path.startsWith('api/')), pkg.lock, pkg.root, header));
   return files;
 }

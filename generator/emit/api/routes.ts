@@ -1,6 +1,7 @@
 import type { Column, Ir, Privilege, Table } from '../../ir/types.ts';
 import { type ApiModel, type ApiRelation, type ApiResource } from './api-model.ts';
 import { columnSchema, inputSchema, type JsonSchema } from './json-schema.ts';
+import { ERROR_CODES } from './error-codes.ts';
 import { pascal, schemaStem, singular } from './names.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface ApiSchemas {
 }
 
 const ref = (id: string) => ({ $ref: `${id}#` });
+/** Routes without query parameters refuse any, as lists refuse unknown ones. */
+const NO_QUERY = { type: 'object', properties: {}, additionalProperties: false };
 const ERROR = 'Error';
 const errorResponses = {
   '4xx': { description: 'The request was refused; `code` says why and `field` names the offending input where known.', ...ref(ERROR) },
@@ -59,8 +62,27 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
       statusCode: { type: 'integer' },
       error: { type: 'string' },
       message: { type: 'string' },
-      code: { type: 'string', description: 'Stable machine-readable reason, e.g. `unique_violation`.' },
-      field: { type: 'string', description: 'The request field at fault, when known.' },
+      code: {
+        type: 'string',
+        enum: ERROR_CODES.map(([code]) => code),
+        description: `Stable machine-readable reason:\n${ERROR_CODES.map(([code, status, meaning]) => `- \`${code}\` (${status}): ${meaning}`).join('\n')}`,
+      },
+      field: { type: 'string', description: 'The request field at fault, when known (dotted: `buckets.0.name`).' },
+      errors: {
+        type: 'array',
+        description: 'Every violation of a request that failed validation (`validation_failed`), at most 50; `field` and `message` above are the first one’s.',
+        items: {
+          type: 'object',
+          properties: {
+            in: { type: 'string', enum: ['body', 'query', 'path', 'header'] },
+            field: { type: 'string', description: 'Dotted path in the body, or the parameter’s name.' },
+            pointer: { type: 'string', description: 'RFC 6901 JSON pointer into that part of the request, array indexes included.' },
+            message: { type: 'string' },
+          },
+          required: ['in', 'field', 'pointer', 'message'],
+          additionalProperties: false,
+        },
+      },
     },
     required: ['statusCode', 'error', 'message', 'code'],
     additionalProperties: false,
@@ -147,14 +169,14 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
     {
       method: 'GET', url: '/health', operation: 'health', resource: null, relation: null,
       schema: {
-        operationId: 'health', summary: 'Liveness: the process is up', tags: ['operations'], security: [],
+        operationId: 'health', summary: 'Liveness: the process is up', tags: ['operations'], security: [], querystring: NO_QUERY,
         response: { 200: { description: 'Alive', type: 'object', properties: { status: { type: 'string' } }, required: ['status'] } },
       },
     },
     {
       method: 'GET', url: '/ready', operation: 'ready', resource: null, relation: null,
       schema: {
-        operationId: 'ready', summary: 'Readiness: the database answers', tags: ['operations'], security: [],
+        operationId: 'ready', summary: 'Readiness: the database answers', tags: ['operations'], security: [], querystring: NO_QUERY,
         response: { 200: { description: 'Ready', type: 'object', properties: { status: { type: 'string' } }, required: ['status'] }, 503: { description: 'The database is unreachable', ...ref(ERROR) } },
       },
     },
@@ -199,17 +221,18 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
           summary: `Create a ${singular(r.name)}, or up to ${MAX_BULK} in one transaction${nestedOf(r).length ? ', with nested children' : ''}`,
           ...who('insert', `Send one object, or an array of up to ${MAX_BULK}: all are created or none.${nestedOf(r).length ? ` Children (${nestedOf(r).map((n) => n.name).join(', ')}) may be nested and are created in the same transaction.` : ''}`),
           tags: tag,
+          querystring: NO_QUERY,
           body: { oneOf: [ref(body), { type: 'array', minItems: 1, maxItems: MAX_BULK, items: ref(body) }] },
           response: { 201: { description: 'Created: the row, or the rows in request order for an array', anyOf: [ref(out), { type: 'array', items: ref(out) }] }, ...errorResponses },
         },
       });
     }
     if (ops.has('get'))
-      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, ...who('select'), tags: tag, params: idParams(r.name), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, ...who('select'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('update') && r.updatable.length > 0)
-      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, ...who('update'), tags: tag, params: idParams(r.name), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, ...who('update'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('delete'))
-      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, ...who('delete'), tags: tag, params: idParams(r.name), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
+      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, ...who('delete'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
     for (const rel of r.relations.filter((x) => x.route)) {
       const child = resources.get(rel.child)!;
       routes.push({

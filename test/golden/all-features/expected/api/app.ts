@@ -2,22 +2,28 @@
 // buildApp(options) → the Fastify instance: validation and serialisation from the model's JSON Schemas,
 // JWT identity, one transaction per request as the application role, OpenAPI at /docs/json.
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import jwt from '@fastify/jwt';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Ajv } from 'ajv';
+// the formats themselves, as named exports: ajv-formats' default export types differently under Node's ESM
+// resolution (the build) and a bundler's (tsx), while its formats are the same
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { authenticate, jwtOptions, type JwtOptions } from './auth.ts';
+import { authenticator, jwtOptions, type JwtOptions } from './auth.ts';
 import { ping, type DbPool } from './db.ts';
-import { ApiError, errorBody, registerErrorHandling } from './errors.ts';
+import { ApiError, clientErrorHandler, errorBody, registerErrorHandling } from './errors.ts';
+import { registerJsonParser, registerUrlCheck } from './input.ts';
+import { compileValidator } from './validation.ts';
 import { tenancy } from './model.ts';
 import { registerResourceRoutes } from './routes.ts';
 import { openapi, routes, schemas } from './schemas.ts';
 
 export type { DbClient, DbPool } from './db.ts';
-export type { JwtOptions } from './auth.ts';
+export type { JwksOptions, JwtOptions } from './auth.ts';
 
 export interface AppOptions {
   readonly pool: DbPool;
@@ -33,9 +39,19 @@ export interface AppOptions {
   readonly statementTimeoutMs?: number;
   /** How long /ready waits for the database. */
   readonly readyTimeoutMs?: number;
-  /** Serve Swagger UI at /docs (the document at /docs/json is served either way). */
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs/json (default true; server.ts: off under NODE_ENV=production). */
   readonly docs?: boolean;
   readonly trustProxy?: boolean;
+  /** Requests per window from one client IP (every route but the probes) and by one user (/v1 routes); 0 turns one off. Default: none. */
+  readonly rateLimit?: RateLimitOptions;
+  /** Deepest nesting of arrays and objects a JSON body may have (default 32). */
+  readonly jsonMaxDepth?: number;
+}
+
+export interface RateLimitOptions {
+  readonly perIp: number;
+  readonly perUser: number;
+  readonly windowMs: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -53,12 +69,30 @@ function logger(o: AppOptions): FastifyServerOptions['logger'] {
   };
 }
 
+type Limiter = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** A hook that answers 429 (with Retry-After, in the error shape) once `key` has used up its allowance; null when off. */
+function rateLimiter(app: FastifyInstance, limits: RateLimitOptions | undefined, which: 'perIp' | 'perUser', key: (req: FastifyRequest) => string, who: string): Limiter | null {
+  const max = limits?.[which] ?? 0;
+  if (!limits || max <= 0) return null;
+  let check: ReturnType<FastifyInstance['createRateLimit']> | undefined;
+  return async (req, reply) => {
+    // made on first use: @fastify/rate-limit decorates the instance only once it has loaded
+    check ??= app.createRateLimit({ max, timeWindow: limits.windowMs, keyGenerator: key });
+    const r = await check(req);
+    if (r.isAllowed || !r.isExceeded) return;
+    reply.header('retry-after', String(r.ttlInSeconds));
+    throw new ApiError(429, 'rate_limited', `too many requests ${who}: at most ${r.max} per ${limits.windowMs / 1000} s; retry in ${r.ttlInSeconds} s`);
+  };
+}
+
 export function buildApp(o: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: logger(o),
     bodyLimit: o.bodyLimit ?? 1024 * 1024,
     trustProxy: o.trustProxy ?? false,
     requestIdHeader: false,
+    clientErrorHandler,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -77,18 +111,23 @@ export function buildApp(o: AppOptions): FastifyInstance {
   });
 
   // Bodies are strict JSON (no "5" for 5, no null turned into 0); query strings and paths are text, so coerced.
-  const strict = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false, strict: false });
-  const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  // Every violation is reported (allErrors), each with its place: validation.ts puts them in plain words.
+  const strict = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true, strict: false });
+  const coercing = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
   for (const ajv of [strict, coercing]) {
-    addFormats(ajv);
+    for (const [name, format] of Object.entries(fullFormats)) ajv.addFormat(name, format);
     for (const s of schemas) ajv.addSchema(s);
   }
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object));
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(httpPart === 'body' ? strict : coercing, schema as object));
   for (const s of schemas) app.addSchema(s);
-  registerErrorHandling(app);
+  registerErrorHandling(app, routes);
   // JSON only: a text/plain body is 415, not a string the schema then refuses
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app, o.jsonMaxDepth ?? 32);
+  registerUrlCheck(app);
 
+  app.register(helmet, { global: true });
+  app.register(rateLimit, { global: false });
   if (o.corsOrigins && o.corsOrigins.length > 0)
     app.register(cors, {
       origin: o.corsOrigins.includes('*') ? true : [...o.corsOrigins],
@@ -102,9 +141,12 @@ export function buildApp(o: AppOptions): FastifyInstance {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   if (o.docs !== false) app.register(swaggerUi, { routePrefix: '/docs' });
-  else app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   app.register(jwt, jwtOptions(o.jwt));
   app.decorateRequest('identity', null);
+  const perIp = rateLimiter(app, o.rateLimit, 'perIp', (req) => `ip:${req.ip}`, 'from this address');
+  const perUser = rateLimiter(app, o.rateLimit, 'perUser', (req) => `user:${req.identity?.orgId}:${req.identity?.userId}`, 'by this user');
+  // every route, 404s and /docs included, but the probes: a platform's health checks must not be refused
+  if (perIp) app.addHook('onRequest', async (req, reply) => (req.routeOptions.url === '/health' || req.routeOptions.url === '/ready' ? undefined : perIp(req, reply)));
   app.register(async (api) => {
     const readyTimeoutMs = o.readyTimeoutMs ?? 2000;
     for (const spec of routes) {
@@ -121,7 +163,8 @@ export function buildApp(o: AppOptions): FastifyInstance {
         });
     }
     api.register(async (v1) => {
-      v1.addHook('onRequest', authenticate);
+      v1.addHook('onRequest', authenticator(o.jwt));
+      if (perUser) v1.addHook('onRequest', perUser);
       registerResourceRoutes(v1, { pool: o.pool, statementTimeoutMs: o.statementTimeoutMs ?? 30_000 });
     });
   });

@@ -21,6 +21,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly docs: boolean;
   readonly trustProxy: boolean;
+  readonly rateLimit: { readonly perIp: number; readonly perUser: number; readonly windowMs: number };
+  readonly jsonMaxDepth: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -56,14 +58,45 @@ function databaseUrl(env: Env): string {
   return raw;
 }
 
+/**
+ * Bits of entropy a secret shows, estimated from its own character frequencies (length × Shannon entropy):
+ * random base64 or hex of 32+ characters shows well over 100, one repeated letter 0, a word repeated ~90.
+ */
+export function secretEntropyBits(secret: string): number {
+  const chars = [...secret];
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / chars.length) * Math.log2(n / chars.length);
+  return Math.round(perChar * chars.length);
+}
+
+const MIN_SECRET_BITS = 100;
+
+function jwksUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError('JWKS_URL: not a URL; expected the identity provider\'s https://…/.well-known/jwks.json');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new ConfigError(`JWKS_URL: expected an https:// URL (http:// only for localhost), got ${u.protocol}//...`);
+  return u.toString();
+}
+
 function jwt(env: Env): JwtOptions {
   const secret = env.JWT_SECRET;
   const publicKey = env.JWT_PUBLIC_KEY?.replaceAll('\\n', '\n').trim();
+  const jwks = env.JWKS_URL?.trim();
   const extra = {
     ...(env.JWT_ISSUER?.trim() ? { issuer: env.JWT_ISSUER.trim() } : {}),
     ...(env.JWT_AUDIENCE?.trim() ? { audience: env.JWT_AUDIENCE.trim() } : {}),
+    maxLifetimeSeconds: int(env, 'JWT_MAX_LIFETIME_SECONDS', 24 * 3600, 60, 30 * 24 * 3600),
   };
-  if (secret && publicKey) throw new ConfigError('JWT_SECRET: set either JWT_SECRET (HS256) or JWT_PUBLIC_KEY (RS256/ES256), not both');
+  const given = [secret ? 'JWT_SECRET' : '', publicKey ? 'JWT_PUBLIC_KEY' : '', jwks ? 'JWKS_URL' : ''].filter(Boolean);
+  if (given.length > 1) throw new ConfigError(`${given[0]}: set one of JWT_SECRET (HS256), JWT_PUBLIC_KEY (RS256/ES256) or JWKS_URL (RS256/ES256), not ${given.join(' and ')}`);
+  if (jwks) return { jwksUrl: jwksUrl(jwks), ...extra };
   if (publicKey) {
     let type: string | undefined;
     let curve: string | undefined;
@@ -78,12 +111,16 @@ function jwt(env: Env): JwtOptions {
     if (type === 'ec' && curve === 'prime256v1') return { publicKey, algorithm: 'ES256', ...extra };
     throw new ConfigError(`JWT_PUBLIC_KEY: expected an RSA (RS256) or P-256 (ES256) public key, got ${type ?? 'unknown'}${curve ? ` ${curve}` : ''}`);
   }
-  if (!secret) throw new ConfigError('JWT_SECRET: not set; set JWT_SECRET (HS256, at least 32 characters) or JWT_PUBLIC_KEY (PEM, RS256/ES256)');
+  if (!secret) throw new ConfigError('JWT_SECRET: not set; set JWT_SECRET (HS256, at least 32 random characters), JWT_PUBLIC_KEY (PEM, RS256/ES256) or JWKS_URL (your identity provider\'s key set)');
   if (secret.length < MIN_SECRET) throw new ConfigError(`JWT_SECRET: too short (${secret.length} characters); use at least ${MIN_SECRET} random characters`);
+  const bits = secretEntropyBits(secret);
+  if (bits < MIN_SECRET_BITS)
+    throw new ConfigError(`JWT_SECRET: too predictable (about ${bits} bits of entropy in ${secret.length} characters, ${new Set(secret).size} distinct); use at least ${MIN_SECRET} random characters, e.g. the output of \`openssl rand -base64 48\``);
   return { secret, ...extra };
 }
 
-function origins(env: Env): string[] {
+/** CORS_ORIGINS as a list of origins (`gen serve` reads it too). */
+export function origins(env: Env): string[] {
   const raw = env.CORS_ORIGINS?.trim();
   if (!raw) return [];
   return raw.split(',').map((o) => {
@@ -114,7 +151,14 @@ export function loadConfig(env: Env): Config {
     bodyLimit: int(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 30_000, 1, 3_600_000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
-    docs: bool(env, 'API_DOCS', true),
+    // the docs describe every route and schema: off in production unless asked for
+    docs: bool(env, 'API_DOCS', env.NODE_ENV?.trim() !== 'production'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    rateLimit: {
+      perIp: int(env, 'RATE_LIMIT_PER_IP', 600, 0, 1_000_000),
+      perUser: int(env, 'RATE_LIMIT_PER_USER', 300, 0, 1_000_000),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    jsonMaxDepth: int(env, 'JSON_MAX_DEPTH', 32, 2, 1000),
   };
 }

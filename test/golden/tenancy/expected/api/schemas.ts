@@ -116,11 +116,84 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       },
       "code": {
         "type": "string",
-        "description": "Stable machine-readable reason, e.g. `unique_violation`."
+        "enum": [
+          "validation_failed",
+          "invalid_filter",
+          "invalid_sort",
+          "invalid_cursor",
+          "invalid_value",
+          "value_too_large",
+          "invalid_json",
+          "json_too_deep",
+          "invalid_utf8",
+          "invalid_url",
+          "bad_request",
+          "unauthorized",
+          "not_a_member",
+          "forbidden",
+          "not_found",
+          "route_not_found",
+          "method_not_allowed",
+          "request_timeout",
+          "unique_violation",
+          "still_referenced",
+          "exclusion_violation",
+          "last_role_holder",
+          "payload_too_large",
+          "too_many_rows",
+          "unsupported_media_type",
+          "reference_not_found",
+          "check_violation",
+          "not_null_violation",
+          "rate_limited",
+          "headers_too_large",
+          "internal",
+          "database_unavailable",
+          "jwks_unavailable",
+          "busy",
+          "timeout"
+        ],
+        "description": "Stable machine-readable reason:\n- `validation_failed` (400): the body, a query or a path parameter does not fit its schema; `errors` lists every violation\n- `invalid_filter` (400): a list filter names an unknown operator or a value that does not fit its column\n- `invalid_sort` (400): the sort column is not sortable\n- `invalid_cursor` (400): the cursor is not one this list with this sort returned\n- `invalid_value` (400): PostgreSQL refused a value (SQLSTATE class 22)\n- `value_too_large` (400): a value is too large to store or index (54000)\n- `invalid_json` (400): the body is not JSON, or is empty\n- `json_too_deep` (400): the body nests arrays and objects deeper than the limit\n- `invalid_utf8` (400): the body is not valid UTF-8\n- `invalid_url` (400): the URL has percent-encoding that is malformed or not UTF-8\n- `bad_request` (400): any other malformed request\n- `unauthorized` (401): no token, or one that does not verify, has expired, lives too long or lacks a claim\n- `not_a_member` (401): the token’s user is deactivated, deleted or not of the token’s organization: the database checked (28000)\n- `forbidden` (403): the caller’s role may not do this operation, or write this column, or act on this row (the message names role and operation); or the database refused it (42501)\n- `not_found` (404): no such row for this caller (another tenant’s row is not found either)\n- `route_not_found` (404): no such path\n- `method_not_allowed` (405): the path exists but not with this method; `Allow` lists the methods\n- `request_timeout` (408): the request took too long to arrive\n- `unique_violation` (409): another row has the same unique key (23505)\n- `still_referenced` (409): the row is still referenced (23503 on delete, 23001)\n- `exclusion_violation` (409): the row conflicts with another (23P01)\n- `last_role_holder` (409): the change would leave the organization without an active holder of the role it must keep (its last admin)\n- `payload_too_large` (413): the body is larger than BODY_LIMIT\n- `too_many_rows` (413): a create would insert more rows than one request may, nested children included\n- `unsupported_media_type` (415): the body is not application/json\n- `reference_not_found` (422): a reference names a row that does not exist (23503 on write)\n- `check_violation` (422): a check constraint refused the row (23514)\n- `not_null_violation` (422): a required value is missing (23502)\n- `rate_limited` (429): too many requests from this address or by this user; `Retry-After` says when to retry\n- `headers_too_large` (431): the request headers are too large\n- `internal` (500): a fault of the server; the message gives only the request id\n- `database_unavailable` (503): the database cannot be reached or the connection failed; `Retry-After` says when to retry\n- `jwks_unavailable` (503): the identity provider’s key set (JWKS_URL) cannot be fetched; `Retry-After` says when to retry\n- `busy` (503): a serialization failure or deadlock persisted through the retries\n- `timeout` (503): a statement ran longer than STATEMENT_TIMEOUT_MS"
       },
       "field": {
         "type": "string",
-        "description": "The request field at fault, when known."
+        "description": "The request field at fault, when known (dotted: `buckets.0.name`)."
+      },
+      "errors": {
+        "type": "array",
+        "description": "Every violation of a request that failed validation (`validation_failed`), at most 50; `field` and `message` above are the first one’s.",
+        "items": {
+          "type": "object",
+          "properties": {
+            "in": {
+              "type": "string",
+              "enum": [
+                "body",
+                "query",
+                "path",
+                "header"
+              ]
+            },
+            "field": {
+              "type": "string",
+              "description": "Dotted path in the body, or the parameter’s name."
+            },
+            "pointer": {
+              "type": "string",
+              "description": "RFC 6901 JSON pointer into that part of the request, array indexes included."
+            },
+            "message": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "in",
+            "field",
+            "pointer",
+            "message"
+          ],
+          "additionalProperties": false
+        }
       }
     },
     "required": [
@@ -501,6 +574,11 @@ export const routes: readonly RouteSpec[] = [
         "operations"
       ],
       "security": [],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "response": {
         "200": {
           "description": "Alive",
@@ -530,6 +608,11 @@ export const routes: readonly RouteSpec[] = [
         "operations"
       ],
       "security": [],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "response": {
         "200": {
           "description": "Ready",
@@ -615,6 +698,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "countries"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -710,6 +798,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "logs"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -806,6 +899,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -859,6 +957,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -901,6 +1004,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -946,6 +1054,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "members"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1042,6 +1155,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "body": {
         "oneOf": [
           {
@@ -1095,6 +1213,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1137,6 +1260,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1182,6 +1310,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "projects"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1277,6 +1410,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
@@ -1319,6 +1457,11 @@ export const routes: readonly RouteSpec[] = [
       "tags": [
         "tenants"
       ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
       "params": {
         "type": "object",
         "properties": {
