@@ -37,6 +37,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"assessment_id\", \"file_name\", \"mime_type\", \"size_bytes\"::text AS \"size_bytes\", \"storage_key\", \"sha256\", \"page_count\", \"uploaded_by\", \"extraction\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"assessment_id\", \"file_name\", \"mime_type\", \"size_bytes\", \"storage_key\", \"sha256\", \"page_count\", \"uploaded_by\", \"extraction\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -297,6 +298,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"assessment_id\", \"criterion_id\", \"outcome\", \"confidence\"::float8 AS \"confidence\", \"reasoning\", \"evidence\", \"ai_response\", \"ai_model\", \"reviewed_by\", to_jsonb(\"reviewed_at\") AS \"reviewed_at\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"assessment_id\", \"criterion_id\", \"outcome\", \"confidence\", \"reasoning\", \"evidence\", \"ai_response\", \"ai_model\", \"reviewed_by\", \"reviewed_at\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -580,6 +582,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"workflow_id\", \"title\", \"status\", \"created_by\", to_jsonb(\"started_at\") AS \"started_at\", to_jsonb(\"completed_at\") AS \"completed_at\", \"overall_score\"::float8 AS \"overall_score\", \"summary\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"workflow_id\", \"title\", \"status\", \"created_by\", \"started_at\", \"completed_at\", \"overall_score\", \"summary\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -848,6 +851,7 @@ export const resources: readonly Resource[] = [
       "get"
     ],
     "select": "\"id\", \"organization_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\", \"ip_address\", to_jsonb(\"created_at\") AS \"created_at\", \"seq\"::text AS \"seq\", \"prev_hash\", \"hash\"",
+    "raw": "\"id\", \"organization_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\", \"ip_address\", \"created_at\", \"seq\", \"prev_hash\", \"hash\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -1030,6 +1034,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"workflow_id\", \"name\", \"description\", \"position\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"workflow_id\", \"name\", \"description\", \"position\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -1219,6 +1224,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"bucket_id\", \"title\", \"description\", \"guidance\", \"position\", \"is_mandatory\", \"weight\"::float8 AS \"weight\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"bucket_id\", \"title\", \"description\", \"guidance\", \"position\", \"is_mandatory\", \"weight\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -1454,6 +1460,7 @@ export const resources: readonly Resource[] = [
       "update"
     ],
     "select": "\"id\", \"name\", \"slug\", \"settings\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"name\", \"slug\", \"settings\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -1569,6 +1576,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"email\", \"full_name\", \"role\", \"is_active\", to_jsonb(\"last_login_at\") AS \"last_login_at\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"email\", \"full_name\", \"role\", \"is_active\", \"last_login_at\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -1756,6 +1764,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"organization_id\", \"name\", \"description\", \"status\", \"created_by\", \"settings\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"organization_id\", \"name\", \"description\", \"status\", \"created_by\", \"settings\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",

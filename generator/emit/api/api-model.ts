@@ -65,6 +65,8 @@ export interface ApiResource {
   readonly operations: readonly Operation[];
   /** The select list of a response row (sensitive columns left out), each value read as the response schema says. */
   readonly select: string;
+  /** The same columns as they are stored (quoted): a list's subquery sorts and limits these before `select` converts the page. */
+  readonly raw: string;
   readonly columns: { readonly [name: string]: ApiColumn };
   readonly insertable: readonly string[];
   readonly updatable: readonly string[];
@@ -177,6 +179,7 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
     tenantKey,
     operations: (['list', 'get', 'create', 'update', 'delete'] as const).filter((o) => ops.includes(o)),
     select: t.columns.filter((c) => !c.sensitive).map(selectExpression).join(', '),
+    raw: t.columns.filter((c) => !c.sensitive).map((c) => q(c.name)).join(', '),
     columns,
     insertable,
     updatable,
