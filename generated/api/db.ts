@@ -12,6 +12,11 @@ export interface DbResult {
 export interface DbClient {
   /** One statement; parameters are text or NULL. */
   query(text: string, values?: readonly (string | null)[]): Promise<DbResult>;
+  /**
+   * Several statements without parameters in one round trip (the simple query protocol); the last one's rows.
+   * Optional: a client without it gets them one by one.
+   */
+  script?(text: string): Promise<DbResult>;
   /** Back to the pool; `true` or an error discards the connection. */
   release(destroy?: boolean | Error): void;
 }
@@ -60,6 +65,13 @@ export function createPgPool(o: PgPoolOptions): DbPool {
           const r = await client.query(text, values ? [...values] : undefined);
           return { rows: r.rows as Record<string, unknown>[], rowCount: r.rowCount };
         },
+        async script(text) {
+          const failed = broken.get(client);
+          if (failed) throw new DatabaseUnavailable('the database connection failed', { cause: failed });
+          const r = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+          const last = Array.isArray(r) ? r.at(-1)! : r;
+          return { rows: last.rows as Record<string, unknown>[], rowCount: last.rowCount };
+        },
         release(destroy) {
           if (released) return;
           released = true;
@@ -106,25 +118,27 @@ export class DatabaseUnavailable extends Error {
   override readonly name = 'DatabaseUnavailable';
 }
 
+/** A SQL string literal. Only ever given the request's own uuids (checked by auth), setting names of the model and numbers. */
+const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+
 /**
- * The statement that starts a request, and its parameters: statement timeout, tenant and user, set for
- * this transaction only, and the role. With roles, the database itself checks that the user is an active
- * member of the organization and names the database role its role acts as (SQLSTATE 28000 otherwise):
- * `set_config('role', <begin>(tenant, user), true)`, in the same round trip.
+ * The statement that starts a request: statement timeout, tenant and user, set for this transaction only,
+ * and the role. With roles, the database itself checks that the user is an active member of the
+ * organization and names the database role its role acts as (SQLSTATE 28000 otherwise):
+ * `set_config('role', <begin>(tenant, user), true)`. Its values are written into the text, so that it goes
+ * with BEGIN in one round trip (the simple query protocol takes no parameters): the identity is two uuids
+ * that authentication has checked, the rest comes from the model and the configuration.
  */
-function beginStatement(tenancy: Tenancy | null, who: Identity, o: TxOptions): { sql: string; params: string[] } {
-  const timeout = ['statement_timeout', String(o.statementTimeoutMs)];
-  if (!tenancy) return { sql: 'SELECT set_config($1, $2, true)', params: timeout };
-  const settings = [tenancy.tenantSetting, who.orgId, tenancy.userSetting, who.userId];
-  if (tenancy.begin)
-    return {
-      sql: `SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config('role', ${tenancy.begin}($4::uuid, $6::uuid), true) AS "role"`,
-      params: [...timeout, ...settings],
-    };
-  return {
-    sql: 'SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true) AS "role"',
-    params: [...timeout, ...settings, 'role', tenancy.role],
-  };
+function beginStatement(tenancy: Tenancy | null, who: Identity, o: TxOptions): string {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const timeout = `set_config('statement_timeout', ${literal(String(Math.trunc(o.statementTimeoutMs)))}, true)`;
+  if (!tenancy) return `SELECT ${timeout}`;
+  if (!UUID.test(who.orgId) || !UUID.test(who.userId)) throw new Error('the request identity is not two lower-case uuids');
+  const org = literal(who.orgId);
+  const user = literal(who.userId);
+  const settings = `set_config(${literal(tenancy.tenantSetting)}, ${org}, true), set_config(${literal(tenancy.userSetting)}, ${user}, true)`;
+  const role = tenancy.begin ? `${tenancy.begin}(${org}::uuid, ${user}::uuid)` : literal(tenancy.role);
+  return `SELECT ${timeout}, ${settings}, set_config('role', ${role}, true) AS "role"`;
 }
 
 /**
@@ -145,9 +159,7 @@ export async function inTransaction<T>(pool: DbPool, tenancy: Tenancy | null, wh
     let begun = false;
     let destroy: Error | undefined;
     try {
-      await client.query(o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-      const begin = beginStatement(tenancy, who, o);
-      const dbRole = await actAs(client, begin.sql, begin.params, tenancy?.role);
+      const dbRole = await actAs(client, o.readOnly ? 'BEGIN READ ONLY' : 'BEGIN', beginStatement(tenancy, who, o), tenancy?.role);
       begun = true;
       const value = await fn(client, dbRole === null ? null : (tenancy?.roles?.[dbRole] ?? null));
       await client.query('COMMIT');
@@ -174,10 +186,15 @@ export class RoleNotGranted extends Error {
   override readonly name = 'RoleNotGranted';
 }
 
-/** Runs the begin statement; the database role the request acts as, or null without tenancy. */
-async function actAs(client: DbClient, sql: string, params: (string | null)[], role: string | undefined): Promise<string | null> {
+/** Starts the transaction with the begin statement, in one round trip when the client can; the database role the request acts as, or null without tenancy. */
+async function actAs(client: DbClient, begin: string, statement: string, role: string | undefined): Promise<string | null> {
   try {
-    const { rows } = await client.query(sql, params);
+    let rows: Record<string, unknown>[];
+    if (client.script) rows = (await client.script(`${begin}; ${statement}`)).rows;
+    else {
+      await client.query(begin);
+      rows = (await client.query(statement)).rows;
+    }
     const acting = rows[0]?.role;
     return typeof acting === 'string' ? acting : null;
   } catch (err) {

@@ -133,6 +133,7 @@ export const roleStep = (role: DbRole): PlannedStep => ({
     inherit: role.inherit,
     grantedTo: role.grantedTo ? q(role.grantedTo) : '',
     grantedToName: role.grantedTo ?? '',
+    grantedToLiteral: quoteString(role.grantedTo ?? ''),
   }),
   down: render('sql/keep-role', { name: q(role.name), roleName: role.name }),
   droppedWith: owned(null),
@@ -140,7 +141,7 @@ export const roleStep = (role: DbRole): PlannedStep => ({
 
 export const alterRoleStep = (from: DbRole, to: DbRole): PlannedStep => ({
   comment: `role ${to.name} ${to.inherit ? 'inherits' : 'no longer inherits'} the privileges of roles granted to it`,
-  up: render('sql/alter-role', { name: q(to.name), inherit: to.inherit }),
+  up: render('sql/alter-role', { name: q(to.name), nameLiteral: quoteString(to.name), inherit: to.inherit }),
   down: render('sql/keep-role-setting', { name: q(to.name), roleName: to.name, kept: to.inherit ? 'INHERIT' : 'NOINHERIT', previous: from.inherit ? 'INHERIT' : 'NOINHERIT' }),
   droppedWith: owned(null),
 });
@@ -226,6 +227,7 @@ export const triggerStep = (table: string, tr: Trigger): PlannedStep => ({
     level: tr.level.toUpperCase(),
     function: q(FUNCTION_NAMES[tr.kind]),
     args: tr.args.map(quoteString).join(', '),
+    deferred: tr.deferred,
   }),
   down: render('sql/drop-trigger', { name: q(tr.name), table: q(table) }),
   droppedWith: owned(table),

@@ -55,6 +55,7 @@ function withDefaults(ir: Ir): Ir {
     tables: ir.tables.map((t) => ({
       ...t,
       permissions: t.permissions ?? [],
+      triggers: t.triggers.map((tr) => ({ ...tr, deferred: tr.deferred ?? false })),
       grants: t.grants.map((g) => ({ ...g, insertColumns: g.insertColumns ?? null, selectColumns: g.selectColumns ?? null })),
       columns: t.columns.map((c) => ({ ...c, backfill: null })),
       indexes: t.indexes.map((i) => ({ ...i, concurrently: false })),

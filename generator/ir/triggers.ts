@@ -11,7 +11,7 @@ export function withTriggers(ir: Ir): Ir {
 function triggersOf(t: Table, ir: Ir): Trigger[] {
   const out: Trigger[] = t.columns
     .filter((c) => c.updatedAt)
-    .map((c) => ({ name: derivedName(t.name, ['set', c.name], 'trg'), kind: 'updatedAt', timing: 'before', events: ['update'], level: 'row', args: [c.name] }));
+    .map((c) => ({ name: derivedName(t.name, ['set', c.name], 'trg'), kind: 'updatedAt', timing: 'before', events: ['update'], level: 'row', args: [c.name], deferred: false }));
   if (t.audited) {
     const tenantColumn = t.tenancy === 'root' ? (t.primaryKey?.columns[0] ?? 'id') : (ir.tenancy?.key ?? 'organization_id');
     const sensitive = t.columns.filter((c) => c.sensitive).map((c) => c.name);
@@ -23,16 +23,18 @@ function triggersOf(t: Table, ir: Ir): Trigger[] {
       level: 'row',
       // tenant column, primary key column, columns never written to the log
       args: [tenantColumn, t.primaryKey?.columns[0] ?? 'id', `{${sensitive.join(',')}}`],
+      // with a chain, at commit: the organization's chain is then held only while the transaction commits
+      deferred: ir.audit?.chain ?? false,
     });
   }
   if (ir.auth?.keepOne && ir.auth.table === t.name)
-    out.push({ name: derivedName(t.name, ['keep', ir.auth.keepOne], 'trg'), kind: 'keepRole', timing: 'after', events: ['update', 'delete'], level: 'row', args: [] });
+    out.push({ name: derivedName(t.name, ['keep', ir.auth.keepOne], 'trg'), kind: 'keepRole', timing: 'after', events: ['update', 'delete'], level: 'row', args: [], deferred: false });
   if (ir.audit?.chain && ir.audit.table === t.name)
-    out.push({ name: derivedName(t.name, ['chain'], 'trg'), kind: 'auditChain', timing: 'before', events: ['insert'], level: 'row', args: [] });
+    out.push({ name: derivedName(t.name, ['chain'], 'trg'), kind: 'auditChain', timing: 'before', events: ['insert'], level: 'row', args: [], deferred: false });
   if (t.appendOnly) {
     out.push(
-      { name: derivedName(t.name, ['append_only'], 'trg'), kind: 'appendOnly', timing: 'before', events: ['update', 'delete'], level: 'row', args: [] },
-      { name: derivedName(t.name, ['no_truncate'], 'trg'), kind: 'appendOnly', timing: 'before', events: ['truncate'], level: 'statement', args: [] },
+      { name: derivedName(t.name, ['append_only'], 'trg'), kind: 'appendOnly', timing: 'before', events: ['update', 'delete'], level: 'row', args: [], deferred: false },
+      { name: derivedName(t.name, ['no_truncate'], 'trg'), kind: 'appendOnly', timing: 'before', events: ['truncate'], level: 'statement', args: [], deferred: false },
     );
   }
   return out;

@@ -152,6 +152,11 @@ export interface Trigger {
   readonly level: 'row' | 'statement';
   /** Literal arguments passed to the function. */
   readonly args: readonly string[];
+  /**
+   * A constraint trigger fired at commit (DEFERRABLE INITIALLY DEFERRED): the audit trigger, so that an
+   * organization's audit chain is held only while its transaction commits, not while the client works.
+   */
+  readonly deferred: boolean;
 }
 
 export interface IndexColumn {

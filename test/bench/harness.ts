@@ -181,13 +181,12 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node --import tsx <script>` in its own process on 127.0.0.1 with
- * `env` added, and waits until GET `readyPath` answers 200. Its stderr is
- * kept and shown if it dies.
+ * Starts `node <script>` (a .ts script through `--import tsx`) in its own process on 127.0.0.1 with
+ * `env` added, and waits until GET `readyPath` answers 200. Its stderr is kept and shown if it dies.
  */
 export async function startServer(script: string, env: Record<string, string>, readyPath = '/health'): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(process.execPath, [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,25 +1,31 @@
 /**
- * The load generator of the API load bench, in a process of its own: reads a
- * LoadSpec as JSON on stdin, drives `url` with autocannon (warm-up, then the
- * measured run) and prints a LoadResult as JSON on stdout: the latency of
- * every response of the measured run (autocannon's own histogram has no
- * p95) and the responses of each second, so that the bench can pool rounds.
+ * The load generator of the API load bench, in a process of its own: reads a LoadSpec as JSON on stdin, drives
+ * `url` with autocannon (warm-up, then the measured run) and prints a LoadResult as JSON on stdout: the latency
+ * of every response of the measured run (autocannon's own histogram has no p95) and the responses of each
+ * second, so that the bench can pool rounds.
  */
 import autocannon, { type Request, type Result } from 'autocannon';
 import { randomUUID } from 'node:crypto';
 
-export type Profile = 'list' | 'get' | 'create' | 'update' | 'mixed';
+/** A kind of request: `{id}` in the path becomes one of `ids`; `body` names a body made fresh for each request. */
+export interface RequestTemplate {
+  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly path: string;
+  readonly body?: 'workflow' | 'nested' | 'patch';
+  /** Share of the requests (a mixed profile); 1 by default. */
+  readonly weight?: number;
+}
 
 export interface LoadSpec {
   readonly url: string;
-  readonly profile: Profile;
   readonly connections: number;
   readonly warmupSeconds: number;
   readonly seconds: number;
-  /** One bearer token per organization… */
-  readonly tokens: readonly string[];
-  /** …and the ids of that organization's workflows. */
-  readonly ids: readonly (readonly string[])[];
+  /** The caller's bearer token. */
+  readonly token: string;
+  /** Ids of the caller's workflows, for `{id}`. */
+  readonly ids: readonly string[];
+  readonly requests: readonly RequestTemplate[];
 }
 
 export interface LoadResult {
@@ -35,32 +41,27 @@ export interface LoadResult {
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
+const BODIES = {
+  workflow: () => ({ name: `Load ${randomUUID()}` }),
+  // one workflow with 2 buckets of 3 criteria: 9 rows in one transaction
+  nested: () => ({
+    name: `Load ${randomUUID()}`,
+    buckets: [0, 1].map((b) => ({ name: `Section ${b}`, position: b, criteria: [0, 1, 2].map((c) => ({ title: `Requirement ${c}`, position: c })) })),
+  }),
+  patch: () => ({ description: `Touched ${randomUUID()}` }),
+};
+
 function request(spec: LoadSpec): Request {
-  const one = (kind: Exclude<Profile, 'mixed'>): Request => {
-    const org = Math.floor(Math.random() * spec.tokens.length);
-    const headers: Record<string, string> = { authorization: `Bearer ${spec.tokens[org]}` };
-    switch (kind) {
-      case 'list':
-        return { method: 'GET', path: '/v1/workflows?sort=-created_at', headers };
-      case 'get':
-        return { method: 'GET', path: `/v1/workflows/${pick(spec.ids[org]!)}`, headers };
-      case 'create':
-        return { method: 'POST', path: '/v1/workflows', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: `Load ${randomUUID()}` }) };
-      case 'update':
-        return {
-          method: 'PATCH',
-          path: `/v1/workflows/${pick(spec.ids[org]!)}`,
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ description: `Touched ${randomUUID()}` }),
-        };
-    }
+  const total = spec.requests.reduce((n, r) => n + (r.weight ?? 1), 0);
+  const headers = { authorization: `Bearer ${spec.token}`, 'content-type': 'application/json' };
+  return {
+    setupRequest: () => {
+      let x = Math.random() * total;
+      const t = spec.requests.find((r) => (x -= r.weight ?? 1) < 0) ?? spec.requests.at(-1)!;
+      const path = t.path.replace('{id}', () => pick(spec.ids));
+      return t.body ? { method: t.method, path, headers, body: JSON.stringify(BODIES[t.body]()) } : { method: t.method, path, headers: { authorization: headers.authorization } };
+    },
   };
-  // mixed: 40 % list, 40 % get, 10 % create, 10 % update
-  const mixed = () => {
-    const x = Math.random();
-    return one(x < 0.4 ? 'list' : x < 0.8 ? 'get' : x < 0.9 ? 'create' : 'update');
-  };
-  return { setupRequest: () => (spec.profile === 'mixed' ? mixed() : one(spec.profile)) };
 }
 
 function run(spec: LoadSpec, seconds: number, latencies: number[] | null, perSecond: number[] | null): Promise<Result> {

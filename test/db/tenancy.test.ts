@@ -76,6 +76,8 @@ describeEachEngine('tenant isolation', (engine) => {
         const A = data[a]!.organizations![0]!.id as string;
         const B = data[b]!.organizations![0]!.id as string;
         await rolledBack(h.db, async (tx) => {
+          // audit triggers fire at commit (their organization's chain is held only then): here, at once
+          await tx.exec('SET CONSTRAINTS ALL IMMEDIATE');
           for (const rows of data) await insertRows(tx, rows);
           const before = await fingerprint(tx, B);
 
@@ -134,6 +136,7 @@ describeEachEngine('tenant isolation', (engine) => {
   it('audited writes are logged with the acting user, without sensitive columns; the log cannot be changed', async () => {
     await rolledBack(h.db, async (tx) => {
       const data = rowsFor([{ users: 2, workflows: [{ buckets: [], assessments: [] }] }])[0]!;
+      await tx.exec('SET CONSTRAINTS ALL IMMEDIATE');
       await insertRows(tx, data);
       const org = data.organizations![0]!.id as string;
       const actor = data.users![0]!.id as string;
@@ -170,6 +173,7 @@ describeEachEngine('tenant isolation', (engine) => {
   it('deleting an organization cascades to its data but keeps its audit history', async () => {
     await rolledBack(h.db, async (tx) => {
       const data = rowsFor([{ users: 1, workflows: [{ buckets: [2], assessments: [] }] }])[0]!;
+      await tx.exec('SET CONSTRAINTS ALL IMMEDIATE');
       await insertRows(tx, data);
       const org = data.organizations![0]!.id as string;
       await tx.query(`DELETE FROM organizations WHERE id = $1`, [org]);

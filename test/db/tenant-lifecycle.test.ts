@@ -75,6 +75,7 @@ describeEachEngine('tenant lifecycle and the audit chain check', (engine) => {
   it('audit verify names the first broken link: a changed row, a removed row, a rewritten link', () =>
     rolledBack(h.db, async (tx) => {
       const t = await createTenant(tx, ir, { handle: 'chain', values: { name: 'Chain' }, adminEmail: 'admin@chain.example' });
+      await tx.exec('SET CONSTRAINTS ALL IMMEDIATE'); // audit rows are written at commit; here at once
       await actAs(tx, ir, t.tenantId, t.userId);
       for (let i = 0; i < 4; i++) await tx.query(`INSERT INTO workflows (organization_id, name) VALUES ($1, $2)`, [t.tenantId, `W${i}`]);
       await tx.exec('reset role');

@@ -213,11 +213,35 @@ DROP POLICY "assessment_documents_insert_policy" ON "assessment_documents";
 -- policy assessment_documents_delete_policy
 DROP POLICY "assessment_documents_delete_policy" ON "assessment_documents";
 
+-- trigger workflows_audit_trg
+DROP TRIGGER "workflows_audit_trg" ON "workflows";
+
+-- trigger users_audit_trg
+DROP TRIGGER "users_audit_trg" ON "users";
+
 -- trigger users_keep_admin_trg
 DROP TRIGGER "users_keep_admin_trg" ON "users";
 
+-- trigger organizations_audit_trg
+DROP TRIGGER "organizations_audit_trg" ON "organizations";
+
+-- trigger criteria_audit_trg
+DROP TRIGGER "criteria_audit_trg" ON "criteria";
+
+-- trigger buckets_audit_trg
+DROP TRIGGER "buckets_audit_trg" ON "buckets";
+
 -- trigger audit_logs_chain_trg
 DROP TRIGGER "audit_logs_chain_trg" ON "audit_logs";
+
+-- trigger assessments_audit_trg
+DROP TRIGGER "assessments_audit_trg" ON "assessments";
+
+-- trigger assessment_results_audit_trg
+DROP TRIGGER "assessment_results_audit_trg" ON "assessment_results";
+
+-- trigger assessment_documents_audit_trg
+DROP TRIGGER "assessment_documents_audit_trg" ON "assessment_documents";
 
 -- unique criteria(organization_id, bucket_id, position)
 ALTER TABLE "criteria" DROP CONSTRAINT "criteria_organization_id_bucket_id_position_key";
@@ -257,6 +281,38 @@ ALTER TABLE "buckets" ADD CONSTRAINT "buckets_workflow_id_position_key" UNIQUE (
 
 -- unique assessment_results(assessment_id, criterion_id)
 ALTER TABLE "assessment_results" ADD CONSTRAINT "assessment_results_assessment_id_criterion_id_key" UNIQUE ("assessment_id", "criterion_id");
+
+-- trigger workflows_audit_trg
+CREATE TRIGGER "workflows_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "workflows"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger users_audit_trg
+CREATE TRIGGER "users_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "users"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{password_hash}');
+
+-- trigger organizations_audit_trg
+CREATE TRIGGER "organizations_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "organizations"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('id', 'id', '{}');
+
+-- trigger criteria_audit_trg
+CREATE TRIGGER "criteria_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "criteria"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger buckets_audit_trg
+CREATE TRIGGER "buckets_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "buckets"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger assessments_audit_trg
+CREATE TRIGGER "assessments_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessments"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger assessment_results_audit_trg
+CREATE TRIGGER "assessment_results_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessment_results"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger assessment_documents_audit_trg
+CREATE TRIGGER "assessment_documents_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessment_documents"
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
 
 -- what app_user may do on workflows
 GRANT SELECT, INSERT, DELETE ON "workflows" TO "app_user";

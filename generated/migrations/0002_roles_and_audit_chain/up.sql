@@ -2,70 +2,121 @@
 -- Migration 0002_roles_and_audit_chain: apply with `npx gen migrate up`.
 
 -- database role app_user_admin, which members of app_user act as
--- Roles belong to the whole cluster: create it only if no database made it yet,
--- and refuse one that could bypass row-level security.
+-- Roles belong to the whole cluster: create it only if no database made it yet, change it only where it
+-- differs (migrations of several databases may run at once, and two changes of one role at the same
+-- moment fail with "tuple concurrently updated": such a step is tried again), and refuse a role that
+-- could bypass row-level security.
 DO $do$
+DECLARE
+  attempt integer := 0;
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_admin') THEN
+  LOOP
     BEGIN
-      CREATE ROLE "app_user_admin" NOLOGIN NOBYPASSRLS;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      NULL; -- created at the same moment by a migration of another database
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_admin') THEN
+        CREATE ROLE "app_user_admin" NOLOGIN NOBYPASSRLS;
+      END IF;
+      -- members of app_user (the API's login) may SET ROLE to it
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = 'app_user_admin'::regrole AND m.member = 'app_user'::regrole) THEN
+        GRANT "app_user_admin" TO "app_user";
+      END IF;
+      EXIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation OR internal_error THEN
+      attempt := attempt + 1;
+      IF attempt > 20 THEN RAISE; END IF;
+      PERFORM pg_catalog.pg_sleep(0.02 * attempt);
     END;
-  END IF;
+  END LOOP;
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_admin' AND (rolsuper OR rolbypassrls)) THEN
     RAISE EXCEPTION 'role % exists with SUPERUSER or BYPASSRLS: row-level security cannot hold for it', 'app_user_admin'
       USING HINT = 'ALTER ROLE ' || 'app_user_admin' || ' NOSUPERUSER NOBYPASSRLS, or choose another appRole in the model';
   END IF;
 END
 $do$;
--- members of app_user (the API's login) may SET ROLE to it
-GRANT "app_user_admin" TO "app_user";
 
 -- database role app_user_assessor, which members of app_user act as
--- Roles belong to the whole cluster: create it only if no database made it yet,
--- and refuse one that could bypass row-level security.
+-- Roles belong to the whole cluster: create it only if no database made it yet, change it only where it
+-- differs (migrations of several databases may run at once, and two changes of one role at the same
+-- moment fail with "tuple concurrently updated": such a step is tried again), and refuse a role that
+-- could bypass row-level security.
 DO $do$
+DECLARE
+  attempt integer := 0;
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_assessor') THEN
+  LOOP
     BEGIN
-      CREATE ROLE "app_user_assessor" NOLOGIN NOBYPASSRLS;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      NULL; -- created at the same moment by a migration of another database
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_assessor') THEN
+        CREATE ROLE "app_user_assessor" NOLOGIN NOBYPASSRLS;
+      END IF;
+      -- members of app_user (the API's login) may SET ROLE to it
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = 'app_user_assessor'::regrole AND m.member = 'app_user'::regrole) THEN
+        GRANT "app_user_assessor" TO "app_user";
+      END IF;
+      EXIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation OR internal_error THEN
+      attempt := attempt + 1;
+      IF attempt > 20 THEN RAISE; END IF;
+      PERFORM pg_catalog.pg_sleep(0.02 * attempt);
     END;
-  END IF;
+  END LOOP;
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_assessor' AND (rolsuper OR rolbypassrls)) THEN
     RAISE EXCEPTION 'role % exists with SUPERUSER or BYPASSRLS: row-level security cannot hold for it', 'app_user_assessor'
       USING HINT = 'ALTER ROLE ' || 'app_user_assessor' || ' NOSUPERUSER NOBYPASSRLS, or choose another appRole in the model';
   END IF;
 END
 $do$;
--- members of app_user (the API's login) may SET ROLE to it
-GRANT "app_user_assessor" TO "app_user";
 
 -- database role app_user_viewer, which members of app_user act as
--- Roles belong to the whole cluster: create it only if no database made it yet,
--- and refuse one that could bypass row-level security.
+-- Roles belong to the whole cluster: create it only if no database made it yet, change it only where it
+-- differs (migrations of several databases may run at once, and two changes of one role at the same
+-- moment fail with "tuple concurrently updated": such a step is tried again), and refuse a role that
+-- could bypass row-level security.
 DO $do$
+DECLARE
+  attempt integer := 0;
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_viewer') THEN
+  LOOP
     BEGIN
-      CREATE ROLE "app_user_viewer" NOLOGIN NOBYPASSRLS;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      NULL; -- created at the same moment by a migration of another database
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_viewer') THEN
+        CREATE ROLE "app_user_viewer" NOLOGIN NOBYPASSRLS;
+      END IF;
+      -- members of app_user (the API's login) may SET ROLE to it
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m WHERE m.roleid = 'app_user_viewer'::regrole AND m.member = 'app_user'::regrole) THEN
+        GRANT "app_user_viewer" TO "app_user";
+      END IF;
+      EXIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation OR internal_error THEN
+      attempt := attempt + 1;
+      IF attempt > 20 THEN RAISE; END IF;
+      PERFORM pg_catalog.pg_sleep(0.02 * attempt);
     END;
-  END IF;
+  END LOOP;
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user_viewer' AND (rolsuper OR rolbypassrls)) THEN
     RAISE EXCEPTION 'role % exists with SUPERUSER or BYPASSRLS: row-level security cannot hold for it', 'app_user_viewer'
       USING HINT = 'ALTER ROLE ' || 'app_user_viewer' || ' NOSUPERUSER NOBYPASSRLS, or choose another appRole in the model';
   END IF;
 END
 $do$;
--- members of app_user (the API's login) may SET ROLE to it
-GRANT "app_user_viewer" TO "app_user";
 
 -- role app_user no longer inherits the privileges of roles granted to it
-ALTER ROLE "app_user" NOINHERIT;
+-- only where it differs, tried again when another database's migration changes the role at the same moment
+DO $do$
+DECLARE
+  attempt integer := 0;
+BEGIN
+  LOOP
+    BEGIN
+      IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user' AND rolinherit <> false) THEN
+        ALTER ROLE "app_user" NOINHERIT;
+      END IF;
+      EXIT;
+    EXCEPTION WHEN internal_error THEN
+      attempt := attempt + 1;
+      IF attempt > 20 THEN RAISE; END IF;
+      PERFORM pg_catalog.pg_sleep(0.02 * attempt);
+    END;
+  END LOOP;
+END
+$do$;
 
 -- function schemagen_audit_digest
 -- SHA-256 (hex) of an audit row as JSON: its own hash and its NULL columns left out (a column added later
@@ -446,6 +497,30 @@ REVOKE ALL ON "users" FROM "app_user";
 -- revoke what app_user may do on workflows
 REVOKE ALL ON "workflows" FROM "app_user";
 
+-- drop trigger assessment_documents_audit_trg
+DROP TRIGGER "assessment_documents_audit_trg" ON "assessment_documents";
+
+-- drop trigger assessment_results_audit_trg
+DROP TRIGGER "assessment_results_audit_trg" ON "assessment_results";
+
+-- drop trigger assessments_audit_trg
+DROP TRIGGER "assessments_audit_trg" ON "assessments";
+
+-- drop trigger buckets_audit_trg
+DROP TRIGGER "buckets_audit_trg" ON "buckets";
+
+-- drop trigger criteria_audit_trg
+DROP TRIGGER "criteria_audit_trg" ON "criteria";
+
+-- drop trigger organizations_audit_trg
+DROP TRIGGER "organizations_audit_trg" ON "organizations";
+
+-- drop trigger users_audit_trg
+DROP TRIGGER "users_audit_trg" ON "users";
+
+-- drop trigger workflows_audit_trg
+DROP TRIGGER "workflows_audit_trg" ON "workflows";
+
 -- drop unique assessment_results_assessment_id_criterion_id_key
 ALTER TABLE "assessment_results" DROP CONSTRAINT "assessment_results_assessment_id_criterion_id_key";
 
@@ -485,13 +560,53 @@ ALTER TABLE "buckets" ADD CONSTRAINT "buckets_organization_id_workflow_id_positi
 -- unique criteria(organization_id, bucket_id, position)
 ALTER TABLE "criteria" ADD CONSTRAINT "criteria_organization_id_bucket_id_position_key" UNIQUE ("organization_id", "bucket_id", "position");
 
+-- trigger assessment_documents_audit_trg
+CREATE CONSTRAINT TRIGGER "assessment_documents_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessment_documents"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger assessment_results_audit_trg
+CREATE CONSTRAINT TRIGGER "assessment_results_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessment_results"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger assessments_audit_trg
+CREATE CONSTRAINT TRIGGER "assessments_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "assessments"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
 -- trigger audit_logs_chain_trg
 CREATE TRIGGER "audit_logs_chain_trg" BEFORE INSERT ON "audit_logs"
   FOR EACH ROW EXECUTE FUNCTION "schemagen_audit_chain"();
 
+-- trigger buckets_audit_trg
+CREATE CONSTRAINT TRIGGER "buckets_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "buckets"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger criteria_audit_trg
+CREATE CONSTRAINT TRIGGER "criteria_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "criteria"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
+
+-- trigger organizations_audit_trg
+CREATE CONSTRAINT TRIGGER "organizations_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "organizations"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('id', 'id', '{}');
+
 -- trigger users_keep_admin_trg
 CREATE TRIGGER "users_keep_admin_trg" AFTER UPDATE OR DELETE ON "users"
   FOR EACH ROW EXECUTE FUNCTION "schemagen_keep_role"();
+
+-- trigger users_audit_trg
+CREATE CONSTRAINT TRIGGER "users_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "users"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{password_hash}');
+
+-- trigger workflows_audit_trg
+CREATE CONSTRAINT TRIGGER "workflows_audit_trg" AFTER INSERT OR UPDATE OR DELETE ON "workflows"
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION "schemagen_audit"('organization_id', 'id', '{}');
 
 -- policy assessment_documents_delete_policy
 CREATE POLICY "assessment_documents_delete_policy" ON "assessment_documents" FOR DELETE TO "app_user_admin"

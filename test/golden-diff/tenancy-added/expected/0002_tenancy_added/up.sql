@@ -2,17 +2,26 @@
 -- Migration 0002_tenancy_added: apply with `npx gen migrate up`.
 
 -- application role app_user
--- Roles belong to the whole cluster: create it only if no database made it yet,
--- and refuse one that could bypass row-level security.
+-- Roles belong to the whole cluster: create it only if no database made it yet, change it only where it
+-- differs (migrations of several databases may run at once, and two changes of one role at the same
+-- moment fail with "tuple concurrently updated": such a step is tried again), and refuse a role that
+-- could bypass row-level security.
 DO $do$
+DECLARE
+  attempt integer := 0;
 BEGIN
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
+  LOOP
     BEGIN
-      CREATE ROLE "app_user" NOLOGIN NOBYPASSRLS;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN
-      NULL; -- created at the same moment by a migration of another database
+      IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user') THEN
+        CREATE ROLE "app_user" NOLOGIN NOBYPASSRLS;
+      END IF;
+      EXIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation OR internal_error THEN
+      attempt := attempt + 1;
+      IF attempt > 20 THEN RAISE; END IF;
+      PERFORM pg_catalog.pg_sleep(0.02 * attempt);
     END;
-  END IF;
+  END LOOP;
   IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'app_user' AND (rolsuper OR rolbypassrls)) THEN
     RAISE EXCEPTION 'role % exists with SUPERUSER or BYPASSRLS: row-level security cannot hold for it', 'app_user'
       USING HINT = 'ALTER ROLE ' || 'app_user' || ' NOSUPERUSER NOBYPASSRLS, or choose another appRole in the model';

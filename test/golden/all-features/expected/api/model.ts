@@ -26,6 +26,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"code\", \"budget\"::float8 AS \"budget\", to_jsonb(\"started_on\") AS \"started_on\", to_jsonb(\"created_at\") AS \"created_at\", to_jsonb(\"updated_at\") AS \"updated_at\"",
+    "raw": "\"id\", \"code\", \"budget\", \"started_on\", \"created_at\", \"updated_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -129,6 +130,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"project_id\", \"parent_id\", \"title\", \"priority\", \"estimate\", \"views\"::text AS \"views\", \"done\", to_jsonb(\"labels\") AS \"labels\", \"meta\", \"client_ip\"",
+    "raw": "\"id\", \"project_id\", \"parent_id\", \"title\", \"priority\", \"estimate\", \"views\", \"done\", \"labels\", \"meta\", \"client_ip\"",
     "columns": {
       "id": {
         "sql": "\"id\"",

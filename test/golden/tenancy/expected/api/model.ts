@@ -30,6 +30,7 @@ export const resources: readonly Resource[] = [
       "get"
     ],
     "select": "\"code\", \"name\"",
+    "raw": "\"code\", \"name\"",
     "columns": {
       "code": {
         "sql": "\"code\"",
@@ -75,6 +76,7 @@ export const resources: readonly Resource[] = [
       "get"
     ],
     "select": "\"id\", \"tenant_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\"",
+    "raw": "\"id\", \"tenant_id\", \"user_id\", \"action\", \"table_name\", \"row_id\", \"old_values\", \"new_values\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -196,6 +198,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"tenant_id\", \"email\", \"country\", to_jsonb(\"created_at\") AS \"created_at\"",
+    "raw": "\"id\", \"tenant_id\", \"email\", \"country\", \"created_at\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -287,6 +290,7 @@ export const resources: readonly Resource[] = [
       "delete"
     ],
     "select": "\"id\", \"tenant_id\", \"owner_id\", \"title\"",
+    "raw": "\"id\", \"tenant_id\", \"owner_id\", \"title\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -354,6 +358,7 @@ export const resources: readonly Resource[] = [
       "update"
     ],
     "select": "\"id\", \"name\"",
+    "raw": "\"id\", \"name\"",
     "columns": {
       "id": {
         "sql": "\"id\"",

@@ -39,6 +39,8 @@ export interface Resource {
   readonly tenantKey: string | null;
   readonly operations: readonly Operation[];
   readonly select: string;
+  /** The columns `select` reads, as they are (quoted): what a page's subquery sorts and cuts before `select` converts. */
+  readonly raw: string;
   readonly columns: { readonly [name: string]: Column };
   readonly insertable: readonly string[];
   readonly updatable: readonly string[];
