@@ -46,7 +46,19 @@ export type Change =
   | { readonly kind: 'addColumn'; readonly table: string; readonly column: Column; readonly maintenance: boolean }
   | { readonly kind: 'dropColumn'; readonly table: string; readonly column: Column }
   | { readonly kind: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
-  | { readonly kind: 'alterColumnType'; readonly table: string; readonly column: string; readonly from: ColumnType; readonly to: ColumnType }
+  /**
+   * A narrowing (or a cast that can fail) first checks every row and stops, naming them, before anything
+   * changes: `key` names an example row, `maintenance` opens the owner's path so the check sees every row.
+   */
+  | {
+      readonly kind: 'alterColumnType';
+      readonly table: string;
+      readonly column: string;
+      readonly from: ColumnType;
+      readonly to: ColumnType;
+      readonly key: readonly string[];
+      readonly maintenance: boolean;
+    }
   /** Rows holding NULL are first set to `backfill`, else to `default`; with neither, SET NOT NULL fails on such rows. */
   | { readonly kind: 'setNotNull'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly backfill: string | null; readonly default: ColumnDefault | null; readonly maintenance: boolean }
   | { readonly kind: 'dropNotNull'; readonly table: string; readonly column: string }

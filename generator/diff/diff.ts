@@ -155,16 +155,16 @@ function diffColumns({ orig, was, now }: KeptTable, out: Change[], retyped: Set<
   }
   for (const [{ orig: o, was: b }, a] of kept) {
     if (o.name !== a.name) out.push({ kind: 'renameColumn', table, from: o.name, to: a.name });
-    alterColumn(table, b, a, usesMaintenance(orig), out, retyped);
+    alterColumn(table, b, a, usesMaintenance(orig), out, retyped, now.primaryKey?.columns ?? []);
   }
 }
 
-function alterColumn(table: string, b: Column, a: Column, maintenance: boolean, out: Change[], retyped: Set<string>) {
+function alterColumn(table: string, b: Column, a: Column, maintenance: boolean, out: Change[], retyped: Set<string>, key: readonly string[]) {
   const column = a.name;
   if (sqlType(b.type) !== sqlType(a.type)) {
     retyped.add(`${table}.${column}`);
     if (b.default) out.push({ kind: 'alterColumnDefault', table, column, type: b.type, from: b.default, to: null });
-    out.push({ kind: 'alterColumnType', table, column, from: b.type, to: a.type });
+    out.push({ kind: 'alterColumnType', table, column, from: b.type, to: a.type, key, maintenance });
     if (a.default) out.push({ kind: 'alterColumnDefault', table, column, type: a.type, from: null, to: a.default });
   } else if (!same(b.default, a.default)) {
     out.push({ kind: 'alterColumnDefault', table, column, type: a.type, from: b.default, to: a.default });

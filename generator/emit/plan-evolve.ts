@@ -1,6 +1,8 @@
 import type { ChangeKind } from '../diff/changes.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
-import type { Column, Table } from '../ir/types.ts';
+import { isWidening } from '../diff/column-types.ts';
+import type { Column, ColumnType, Table } from '../ir/types.ts';
+import { fitsTest } from './fits.ts';
 import { quoteIdent as q, quoteString, sqlType } from '../sql/quote.ts';
 import {
   columnDefinition,
@@ -47,6 +49,24 @@ function recreateTable(t: Table): string {
 
 const backfill = (table: string, column: string, expr: string, onlyNull: boolean, maintenance: boolean) =>
   render('sql/backfill', { table: q(table), column: q(column), expr, onlyNull, maintenance, setting: MAINTENANCE_SETTING });
+
+/** The DO block that stops a narrowing before it changes anything when a value does not fit, naming the rows. */
+function checkFits(table: string, column: string, from: ColumnType, to: ColumnType, key: readonly string[], maintenance: boolean): string {
+  const keyText = key.length === 0 ? 'NULL::text' : key.length === 1 ? `${q(key[0]!)}::text` : `concat_ws(', ', ${key.map((k) => `${q(k)}::text`).join(', ')})`;
+  return render('sql/check-fits', {
+    table: q(table),
+    tableName: table,
+    column: q(column),
+    columnName: column,
+    type: sqlType(to),
+    typeText: sqlType(to).replaceAll("'", "''"),
+    test: fitsTest(q(column), from, to) ?? '',
+    keyText,
+    keyLabel: key.length === 0 ? '(no key)' : key.join(', '),
+    maintenance,
+    settingLiteral: quoteString(MAINTENANCE_SETTING),
+  });
+}
 
 const setNotNull = (table: string, column: string) => render('sql/set-not-null', { table: q(table), column: q(column) });
 const dropNotNull = (table: string, column: string) => render('sql/drop-not-null', { table: q(table), column: q(column) });
@@ -127,13 +147,18 @@ export const EVOLVE_PLANNERS = {
     };
   },
   renameColumn: ({ table, from, to }) => renameStep('sql/rename-column', `rename column ${table}.${from} to ${to}`, { table: q(table) }, from, to),
-  alterColumnType: ({ table, column, from, to }) => ({
-    comment: `column ${table}.${column}: ${sqlType(from)} -> ${sqlType(to)}`,
-    downComment: `column ${table}.${column}: ${sqlType(to)} -> ${sqlType(from)}`,
-    up: render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(to) }),
-    down: render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(from) }),
-    droppedWith: free,
-  }),
+  alterColumnType: ({ table, column, from, to, key, maintenance }) => {
+    // a narrowing checks every row first, either way; the down of a widening is a narrowing too
+    const change = (a: ColumnType, b: ColumnType) =>
+      sql(isWidening(a, b) ? '' : checkFits(table, column, a, b, key, maintenance), render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(b) }));
+    return {
+      comment: `column ${table}.${column}: ${sqlType(from)} -> ${sqlType(to)}`,
+      downComment: `column ${table}.${column}: ${sqlType(to)} -> ${sqlType(from)}`,
+      up: change(from, to),
+      down: change(to, from),
+      droppedWith: free,
+    };
+  },
   setNotNull: ({ table, column, type, backfill: fill, default: d, maintenance }) => {
     const expr = fill ?? (d ? defaultSql(d, type) : null);
     return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { entity, index, integer, sql, text, uuid, varchar, type ColumnRef } from '../../generator/dsl/index.ts';
+import { bigint, entity, index, integer, pgEnum, sql, text, uuid, varchar, type ColumnRef } from '../../generator/dsl/index.ts';
 import type { Ir } from '../../generator/ir/types.ts';
 import { loadModel } from '../../generator/model/load.ts';
 import type { Db, Queryable } from '../../generator/runtime/db.ts';
@@ -57,6 +57,48 @@ describeEachEngine('schema evolution runner', (engine) => {
   });
   afterAll(() => handle?.close());
   beforeEach(() => resetPublicSchema(db));
+
+  it('a narrowing or a cast that can fail checks every row first: it stops naming the column, the rows and an example, and changes nothing', async () => {
+    const status = pgEnum('doc_status', ['draft', 'final']);
+    const before = model({ docs: entity('docs', { id: uuid().primaryKey().defaultRandom(), mime: varchar(255).notNull(), pages: text(), state: text(), size: bigint() }) });
+    const after = model({ doc_status: status, docs: entity('docs', { id: uuid().primaryKey().defaultRandom(), mime: varchar(5).notNull(), pages: integer(), state: status(), size: integer() }) });
+    const migrations = migrationChain([before, after]);
+    await migrateUp(db, migrations.slice(0, 1));
+    await db.exec(`insert into docs (id, mime, pages, state, size) values ('00000000-0000-4000-8000-000000000001', 'application/pdf', '12', 'final', 3), ('00000000-0000-4000-8000-000000000002', 'text', 'many', 'lost', 9999999999)`);
+    const catalog = await readCatalog(db);
+    const err = await caught(migrateUp(db, migrations));
+    expect(err.message).toContain('docs.mime: 1 row(s) hold a value that does not fit varchar(5), e.g. the row with id 00000000-0000-4000-8000-000000000001');
+    expect(err.message).toContain('SQLSTATE 22000');
+    expect(await readCatalog(db)).toEqual(catalog);
+    expect(await rows(db, `select mime from docs order by id`)).toEqual([{ mime: 'application/pdf' }, { mime: 'text' }]);
+    // each value in turn: text → integer, text → enum, bigint → integer
+    await db.exec(`update docs set mime = 'pdf'`);
+    expect((await caught(migrateUp(db, migrations))).message).toContain('docs.pages: 1 row(s) hold a value that does not fit integer, e.g. the row with id 00000000-0000-4000-8000-000000000002');
+    await db.exec(`update docs set pages = '3' where pages = 'many'`);
+    expect((await caught(migrateUp(db, migrations))).message).toContain('docs.state: 1 row(s) hold a value that does not fit "doc_status", e.g. the row with id 00000000-0000-4000-8000-000000000002');
+    await db.exec(`update docs set state = 'draft' where state = 'lost'`);
+    expect((await caught(migrateUp(db, migrations))).message).toContain('docs.size: 1 row(s) hold a value that does not fit integer');
+    await db.exec(`update docs set size = 9 where size > 100`);
+    await migrateUp(db, migrations);
+    expect(await rows(db, `select mime, pages, state::text, size from docs order by id`)).toEqual([
+      { mime: 'pdf', pages: 12, state: 'final', size: 3 },
+      { mime: 'pdf', pages: 3, state: 'draft', size: 9 },
+    ]);
+    // the down widens (nothing to check) and the data is all there
+    await migrateDown(db, migrations);
+    expect(await rows(db, `select mime, pages, size from docs order by id`)).toEqual([{ mime: 'pdf', pages: '12', size: '3' }, { mime: 'pdf', pages: '3', size: '9' }]);
+  });
+
+  it('an enum value added by a migration survives its down, and the up applies again', async () => {
+    const before = model({ s: pgEnum('stage', ['a', 'b']), things: entity('things', { id: uuid().primaryKey().defaultRandom(), stage: pgEnum('stage', ['a', 'b'])() }) });
+    const after = model({ s: pgEnum('stage', ['a', 'b', 'c']), things: entity('things', { id: uuid().primaryKey().defaultRandom(), stage: pgEnum('stage', ['a', 'b', 'c'])() }) });
+    const migrations = migrationChain([before, after]);
+    expect(migrations[1]!.up).toContain(`ALTER TYPE "stage" ADD VALUE IF NOT EXISTS 'c' AFTER 'b';`);
+    await migrateUp(db, migrations);
+    await migrateDown(db, migrations, { steps: 1 });
+    await migrateUp(db, migrations);
+    expect(await rows(db, `select string_agg(enumlabel, ',' order by enumsortorder) as v from pg_enum where enumtypid = 'stage'::regtype`)).toEqual([{ v: 'a,b,c' }]);
+  });
 
   it("the committed history gives exactly the schema a fresh initial migration of today's model gives", async () => {
     const { ir } = await loadModel(ROOT_DIR);

@@ -2,4 +2,5 @@
 -- Migration 0002_enum_add_value_used_enum_values: apply with `npx gen migrate up`.
 
 -- enum ticket_status gains value new
-ALTER TYPE "ticket_status" ADD VALUE 'new' BEFORE 'open';
+-- IF NOT EXISTS: the down keeps the value (PostgreSQL cannot remove one), so the up runs again after it
+ALTER TYPE "ticket_status" ADD VALUE IF NOT EXISTS 'new' BEFORE 'open';

@@ -2,10 +2,13 @@
 -- Migration 0002_enum_add_value: apply with `npx gen migrate up`.
 
 -- enum ticket_status gains value new
-ALTER TYPE "ticket_status" ADD VALUE 'new' BEFORE 'open';
+-- IF NOT EXISTS: the down keeps the value (PostgreSQL cannot remove one), so the up runs again after it
+ALTER TYPE "ticket_status" ADD VALUE IF NOT EXISTS 'new' BEFORE 'open';
 
 -- enum ticket_status gains value blocked
-ALTER TYPE "ticket_status" ADD VALUE 'blocked' AFTER 'open';
+-- IF NOT EXISTS: the down keeps the value (PostgreSQL cannot remove one), so the up runs again after it
+ALTER TYPE "ticket_status" ADD VALUE IF NOT EXISTS 'blocked' AFTER 'open';
 
 -- enum ticket_status gains value archived
-ALTER TYPE "ticket_status" ADD VALUE 'archived' AFTER 'closed';
+-- IF NOT EXISTS: the down keeps the value (PostgreSQL cannot remove one), so the up runs again after it
+ALTER TYPE "ticket_status" ADD VALUE IF NOT EXISTS 'archived' AFTER 'closed';

@@ -3,8 +3,36 @@
 
 -- column users.bio: text -> varchar(100)
 -- DESTRUCTIVE: changes users.bio from text to varchar(100), which can truncate values or fail on rows that do not fit
+-- every value of users.bio must fit varchar(100) before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "bio" IS NOT NULL AND NOT (char_length("bio"::text) <= 100);
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.bio: % row(s) hold a value that does not fit varchar(100), e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "bio" TYPE varchar(100) USING "bio"::varchar(100);
 
 -- column users.visits: bigint -> integer
 -- DESTRUCTIVE: changes users.visits from bigint to integer, which can truncate values or fail on rows that do not fit
+-- every value of users.visits must fit integer before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "visits" IS NOT NULL AND NOT (coalesce("visits"::numeric BETWEEN -2147483648 AND 2147483647 AND "visits"::numeric = trunc("visits"::numeric), false));
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.visits: % row(s) hold a value that does not fit integer, e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "visits" TYPE integer USING "visits"::integer;

@@ -5,15 +5,71 @@
 ALTER TABLE "users" ALTER COLUMN "visits" DROP DEFAULT;
 
 -- column users.bio: text -> varchar(200)
+-- every value of users.bio must fit varchar(200) before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "bio" IS NOT NULL AND NOT (char_length("bio"::text) <= 200);
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.bio: % row(s) hold a value that does not fit varchar(200), e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "bio" TYPE varchar(200) USING "bio"::varchar(200);
 
 -- column users.balance: numeric(14,4) -> numeric(10,2)
+-- every value of users.balance must fit numeric(10,2) before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "balance" IS NOT NULL AND NOT (coalesce(abs("balance"::numeric) < 1e8 AND "balance"::numeric = round("balance"::numeric, 2), false));
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.balance: % row(s) hold a value that does not fit numeric(10,2), e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "balance" TYPE numeric(10,2) USING "balance"::numeric(10,2);
 
 -- column users.visits: bigint -> integer
+-- every value of users.visits must fit integer before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "visits" IS NOT NULL AND NOT (coalesce("visits"::numeric BETWEEN -2147483648 AND 2147483647 AND "visits"::numeric = trunc("visits"::numeric), false));
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.visits: % row(s) hold a value that does not fit integer, e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "visits" TYPE integer USING "visits"::integer;
 
 -- column users.code: varchar(40) -> varchar(10)
+-- every value of users.code must fit varchar(10) before anything changes: nothing is truncated or refused halfway
+DO $do$
+DECLARE
+  bad bigint := 0;
+  example text;
+BEGIN
+  SELECT count(*), min("id"::text) INTO bad, example FROM "users" WHERE "code" IS NOT NULL AND NOT (char_length("code"::text) <= 10);
+  IF bad > 0 THEN
+    RAISE EXCEPTION 'users.code: % row(s) hold a value that does not fit varchar(10), e.g. the row with id %', bad, example
+      USING ERRCODE = '22000',
+            HINT = 'Nothing was changed. Fix or remove those values first (a migration of their own, or by hand), or keep a type at least as wide.';
+  END IF;
+END
+$do$;
 ALTER TABLE "users" ALTER COLUMN "code" TYPE varchar(10) USING "code"::varchar(10);
 
 -- default of users.visits: 0
