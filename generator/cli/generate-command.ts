@@ -6,7 +6,7 @@ import { formatDiagnostic, isError } from '../ir/diagnostics.ts';
 import { loadModel } from '../model/load.ts';
 import { UserError } from './errors.ts';
 import { readLineage } from './migration-history.ts';
-import { pendingLine as describePending, pendingRefusal } from './pending-message.ts';
+import { lockLines, pendingLine as describePending, pendingRefusal } from './pending-message.ts';
 import { compareFile, GENERATED_DIR, listOwnedFiles, MIGRATIONS_DIR, readApiPackageInputs, readHistory, removeGenerated, writeGenerated } from './project-files.ts';
 
 export interface GenerateOptions {
@@ -72,6 +72,7 @@ export async function runGenerate({ root, check, name, allowDestructive, out, er
   }
   if (pending && pending.written.length > 0)
     out(`wrote migration ${pending.written.join(', ')}: ${pending.steps.length} step(s)${pending.hazards.length ? `, ${pending.hazards.length} destructive (allowed)` : ''}; review its up.sql and down.sql, then apply with \`npx gen migrate up\``);
+  if (pending && pending.written.length > 0) for (const l of lockLines(pending)) out(l);
   else if (pending) throw new UserError(pendingRefusal(pending, name));
   else if (name !== undefined && history.folders.length > 0) out(`the model has not changed since ${history.folders.at(-1)}: no migration written`);
   if (written === 0 && extra.length === 0 && !pending) out(`${GENERATED_DIR}/ is up to date`);

@@ -59,7 +59,9 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
           .positional('action', { choices: ['up', 'down', 'status', 'verify'] as const, demandOption: true, describe: 'up: apply pending; down: revert the newest; status: list; verify: up, down, up on a scratch database, comparing catalogs' })
           .options(databaseOptions('PGlite data directory'))
           .option('steps', { type: 'number', describe: 'down: how many migrations to revert (default 1)' })
-          .option('to', { type: 'number', describe: 'up: apply up to this version; down: revert down to this version (0 = all)' }),
+          .option('to', { type: 'number', describe: 'up: apply up to this version; down: revert down to this version (0 = all)' })
+          .option('lock-timeout', { type: 'number', describe: 'up/down: seconds a statement waits for a table lock before the migration rolls back and is retried (default 5)' })
+          .option('lock-retries', { type: 'number', describe: 'up/down: how often a migration that timed out waiting for a lock is retried, waiting 1 s, 2 s, 4 s… (default 5)' }),
       (a) =>
         run(async () =>
           (await import('./migrate-command.ts')).runMigrate({
@@ -68,6 +70,8 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
             ...databaseTarget(a),
             steps: a.steps,
             to: a.to,
+            lockTimeoutSeconds: a['lock-timeout'],
+            lockRetries: a['lock-retries'],
             // verify builds a scratch database: on the server only when --database-url is given explicitly, never from $DATABASE_URL
             verifyServerUrl: argv.some((x) => x === '--database-url' || x.startsWith('--database-url=')) ? a['database-url'] || undefined : undefined,
             out: io.out,

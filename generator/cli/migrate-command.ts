@@ -19,6 +19,8 @@ export interface MigrateOptions {
   readonly dataDir?: string;
   readonly steps?: number;
   readonly to?: number;
+  readonly lockTimeoutSeconds?: number;
+  readonly lockRetries?: number;
   /** verify: create the scratch database on this server (given with --database-url); PGlite in memory without it. */
   readonly verifyServerUrl?: string;
   readonly out: (line: string) => void;
@@ -39,20 +41,32 @@ export async function runMigrate(o: MigrateOptions): Promise<number> {
     if (o.action === 'status') {
       const states = await migrationStatus(db, migrations);
       o.out(`migrations on ${where}:`);
-      for (const s of states) o.out(`  ${s.state.padEnd(12)} ${s.name}${s.appliedAt ? `  (applied ${s.appliedAt.toISOString()})` : ''}`);
+      for (const s of states)
+        o.out(
+          `  ${s.state.padEnd(12)} ${s.name}${s.appliedAt ? `  (applied ${s.appliedAt.toISOString()})` : ''}` +
+            (s.unvalidated ? '  constraints added NOT VALID are not validated yet: run `gen migrate up`' : ''),
+        );
       return states.some((s) => s.state === 'changed' || s.state === 'missing-file' || s.state === 'out-of-order') ? 1 : 0;
     }
+    const locks = lockOptions(o);
     if (o.action === 'up') {
-      const ran = await migrateUp(db, migrations, { to: o.to, log: o.out });
+      const ran = await migrateUp(db, migrations, { to: o.to, log: o.out, ...locks });
       o.out(ran.length === 0 ? `nothing to apply on ${where}` : `applied ${ran.length} migration(s) on ${where}`);
       return 0;
     }
-    const ran = await migrateDown(db, migrations, { steps: o.to === undefined ? (o.steps ?? 1) : undefined, to: o.to, log: o.out });
+    const ran = await migrateDown(db, migrations, { steps: o.to === undefined ? (o.steps ?? 1) : undefined, to: o.to, log: o.out, ...locks });
     o.out(ran.length === 0 ? `nothing to revert on ${where}` : `reverted ${ran.length} migration(s) on ${where}`);
     return 0;
   } finally {
     await db.close();
   }
+}
+
+function lockOptions(o: MigrateOptions): { lockTimeoutMs?: number; lockRetries?: number } {
+  const { lockTimeoutSeconds: t, lockRetries: r } = o;
+  if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new UserError(`--lock-timeout must be a number of seconds > 0, got ${t}`);
+  if (r !== undefined && !(Number.isInteger(r) && r >= 0)) throw new UserError(`--lock-retries must be a whole number ≥ 0, got ${r}`);
+  return { ...(t === undefined ? {} : { lockTimeoutMs: Math.round(t * 1000) }), ...(r === undefined ? {} : { lockRetries: r }) };
 }
 
 /** Up, down, up on a scratch database that is thrown away afterwards. */

@@ -25,6 +25,13 @@ export function pendingRefusal(p: PendingChange, name: string | undefined): stri
   return (
     `${pendingLine(p)}; not yet captured in a migration. It would:\n${bullets(p.steps)}\n` +
     `write it as the next migration with \`npx gen --name <slug>\` (lower-case letters, digits and _, e.g. add_workflow_slug)` +
+    (p.locks.length > 0 ? `; ${p.locks.length} step(s) would lock a table for as long as its size makes them take:\n${bullets(p.locks)}` : '') +
     (p.hazards.length > 0 ? `; it has ${p.hazards.length} destructive step(s), which also need --allow-destructive:\n${bullets(p.hazards)}` : '')
   );
+}
+
+/** One line per step of a written migration that holds a table lock for long (up.sql marks them `-- LOCKS:`). */
+export function lockLines(p: PendingChange): string[] {
+  if (p.locks.length === 0) return [];
+  return [`${p.locks.length} step(s) lock a table for as long as its size makes them take (marked -- LOCKS: in up.sql):`, ...p.locks.map((l) => `  - ${l}`)];
 }

@@ -68,9 +68,13 @@ export type Change =
   | { readonly kind: 'dropPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }
   | { readonly kind: 'addUnique'; readonly table: string; readonly unique: Unique }
   | { readonly kind: 'dropUnique'; readonly table: string; readonly unique: Unique }
-  | { readonly kind: 'addCheck'; readonly table: string; readonly check: Check }
+  /**
+   * `notValid`: the table already holds rows, so the check is added NOT VALID (a moment's lock) and
+   * validated after that transaction commits (`afterCommit`), without blocking reads or writes.
+   */
+  | { readonly kind: 'addCheck'; readonly table: string; readonly check: Check; readonly notValid?: boolean }
   | { readonly kind: 'dropCheck'; readonly table: string; readonly check: Check }
-  | { readonly kind: 'addForeignKey'; readonly table: string; readonly fk: ForeignKey }
+  | { readonly kind: 'addForeignKey'; readonly table: string; readonly fk: ForeignKey; readonly notValid?: boolean }
   | { readonly kind: 'dropForeignKey'; readonly table: string; readonly fk: ForeignKey }
   | { readonly kind: 'renameConstraint'; readonly table: string; readonly from: string; readonly to: string }
   // indexes; `concurrently` only in a no-transaction migration

@@ -1,6 +1,7 @@
 import { folderVersion } from '../runtime/migration-files.ts';
 import type { Change } from '../diff/changes.ts';
 import { formatHazard, hazardsOf } from '../diff/destructive.ts';
+import { createdTables, formatLock, lockOf } from '../diff/locks.ts';
 import { diff } from '../diff/diff.ts';
 import { formatProblem } from '../diff/problems.ts';
 import { splitParts } from '../diff/split.ts';
@@ -33,6 +34,8 @@ export interface PendingChange {
   readonly problems: readonly string[];
   /** Steps refused without `--allow-destructive`. */
   readonly hazards: readonly string[];
+  /** Steps that hold a table lock as long as the table's size makes them take (rewrites, scans, index builds). */
+  readonly locks: readonly string[];
   /** Folders of the migration(s) written for it (with `name`), in order; empty when none was. */
   readonly written: readonly string[];
 }
@@ -53,7 +56,9 @@ export function evolve(ir: Ir, folders: readonly string[], latest: Snapshot, opt
   const { changes, problems } = diff(latest.ir, ir);
   if (changes.length === 0 && problems.length === 0) return { files: [], pending: null };
   const hazards = hazardsOf(changes).map(formatHazard);
-  const pending = { since, ...entities(changes), steps: changes.map((c) => planChange(c).comment), problems: problems.map(formatProblem), hazards, written: [] as string[] };
+  const created = createdTables(changes);
+  const locks = changes.flatMap((c) => lockOf(c, created) ?? []).map(formatLock);
+  const pending = { since, ...entities(changes), steps: changes.map((c) => planChange(c).comment), problems: problems.map(formatProblem), hazards, locks, written: [] as string[] };
   const refused = problems.length > 0 || (hazards.length > 0 && !opts.allowDestructive);
   if (opts.name === undefined || refused) return { files: [], pending };
 

@@ -1,5 +1,6 @@
 import type { Change } from '../diff/changes.ts';
 import { hazardOf } from '../diff/destructive.ts';
+import { createdTables, lockOf } from '../diff/locks.ts';
 import { GENERATED_HEADER } from './header.ts';
 import { planChange, type PlannedStep } from './plan-change.ts';
 import { render } from './templates.ts';
@@ -24,13 +25,27 @@ function droppedIn(changes: readonly Change[], direction: 'up' | 'down'): Set<st
   );
 }
 
+/** What a migration file waits for a lock at most, unless the runner set its own lock_timeout. */
+export const LOCK_TIMEOUT = '5s';
+
+/**
+ * A check or foreign key added to a table that already exists (and may hold
+ * rows) is added NOT VALID, which locks for a moment, and validated after
+ * that commits, which lets reads and writes go on while it scans.
+ */
+function validatedLater(c: Change, created: ReadonlySet<string>): Change {
+  if ((c.kind === 'addCheck' || c.kind === 'addForeignKey') && !created.has(c.table)) return { ...c, notValid: true };
+  return c;
+}
+
 /**
  * Up runs the steps in order, each destructive one under a `-- DESTRUCTIVE:`
  * line; down runs their inverses in reverse. Each direction skips what a DROP
  * in the same direction removes anyway.
  */
 export function renderMigration(name: string, changes: readonly Change[], opts: RenderOptions = {}): MigrationSql {
-  const steps = changes.map((change) => ({ change, step: planChange(change) }));
+  const created = createdTables(changes);
+  const steps = changes.map((c) => validatedLater(c, created)).map((change) => ({ change, step: planChange(change) }));
   const keep = (direction: 'up' | 'down') => {
     const dropped = droppedIn(changes, direction);
     return ({ step }: { step: PlannedStep }) => {
@@ -38,11 +53,13 @@ export function renderMigration(name: string, changes: readonly Change[], opts: 
       return owner === null || !dropped.has(owner);
     };
   };
-  const base = { header: GENERATED_HEADER, name, noTransaction: opts.noTransaction ?? false };
-  const up = steps.filter(keep('up')).map(({ change, step }) => ({ comment: step.comment, warning: hazardOf(change)?.risk ?? '', sql: step.up.trimEnd() }));
+  const base = { header: GENERATED_HEADER, name, noTransaction: opts.noTransaction ?? false, lockTimeout: LOCK_TIMEOUT };
+  const kept = steps.filter(keep('up'));
+  const up = kept.map(({ change, step }) => ({ comment: step.comment, warning: hazardOf(change)?.risk ?? '', lock: lockOf(change, created)?.effect ?? '', sql: step.up.trimEnd() }));
+  const afterCommit = kept.flatMap(({ step }) => (step.afterCommit ? [step.afterCommit.trimEnd()] : []));
   const down = steps.filter(keep('down')).reverse().map(({ step }) => ({ comment: step.downComment ?? step.comment, sql: step.down.trimEnd() }));
   return {
-    up: render('migration/up.sql', { ...base, steps: up }),
+    up: render('migration/up.sql', { ...base, steps: up, afterCommit }),
     down: render('migration/down.sql', { ...base, steps: down }),
   };
 }

@@ -24,6 +24,7 @@ import {
   schemaUsageStep,
   tableStep,
   triggerStep,
+  validateConstraint,
 } from './plan-steps.ts';
 import { render } from './templates.ts';
 
@@ -82,11 +83,12 @@ function addColumnSql(table: string, c: Column, maintenance: boolean): string {
   );
 }
 
-const constraintStep = (table: string, name: string, definition: string, label: string): PlannedStep => ({
+const constraintStep = (table: string, name: string, definition: string, label: string, notValid = false): PlannedStep => ({
   comment: label,
-  up: render('sql/add-constraint', { table: q(table), name: q(name), definition }),
+  up: render('sql/add-constraint', { table: q(table), name: q(name), definition, notValid }),
   down: render('sql/drop-constraint', { table: q(table), name: q(name) }),
   droppedWith: free,
+  ...(notValid ? { afterCommit: validateConstraint(table, name) } : {}),
 });
 
 const renameStep = (template: string, comment: string, view: Record<string, string>, from: string, to: string): PlannedStep => ({
@@ -185,7 +187,7 @@ export const EVOLVE_PLANNERS = {
   dropPrimaryKey: ({ table, pk }) => inverse(constraintStep(table, pk.name, `PRIMARY KEY (${list(pk.columns)})`, `primary key ${table}(${pk.columns.join(', ')})`), `drop primary key ${pk.name}`),
   addUnique: ({ table, unique: u }) => constraintStep(table, u.name, `UNIQUE (${list(u.columns)})`, `unique ${table}(${u.columns.join(', ')})`),
   dropUnique: ({ table, unique: u }) => inverse(constraintStep(table, u.name, `UNIQUE (${list(u.columns)})`, `unique ${table}(${u.columns.join(', ')})`), `drop unique ${u.name}`),
-  addCheck: ({ table, check: c }) => constraintStep(table, c.name, `CHECK (${c.expr})`, `check ${c.name}`),
+  addCheck: ({ table, check: c, notValid }) => constraintStep(table, c.name, `CHECK (${c.expr})`, `check ${c.name}`, notValid),
   dropCheck: ({ table, check: c }) => inverse(constraintStep(table, c.name, `CHECK (${c.expr})`, `check ${c.name}`), `drop check ${c.name}`),
   dropForeignKey: ({ table, fk }) => inverse(foreignKeyStep(table, fk), `drop foreign key ${fk.name}`),
   renameConstraint: ({ table, from, to }) => renameStep('sql/rename-constraint', `rename constraint ${table}.${from} to ${to}`, { table: q(table) }, from, to),

@@ -19,7 +19,12 @@ export interface PlannedStep {
   readonly droppedWith: { readonly up: string | null; readonly down: string | null };
   /** The comment above the down's SQL when it differs (a drop's down recreates: it reads as the create). */
   readonly downComment?: string;
+  /** Up SQL run in a second transaction, after the first commits (VALIDATE CONSTRAINT of one added NOT VALID). */
+  readonly afterCommit?: string;
 }
+
+/** Checks the rows of a constraint added NOT VALID; takes SHARE UPDATE EXCLUSIVE, so reads and writes go on. */
+export const validateConstraint = (table: string, name: string): string => render('sql/validate-constraint', { table: q(table), name: q(name) });
 
 export type Planner<K extends ChangeKind> = (change: ChangeOf<K>) => PlannedStep;
 
@@ -180,16 +185,17 @@ export function tableStep(t: Table): PlannedStep {
   };
 }
 
-export function foreignKeyStep(table: string, fk: ForeignKey): PlannedStep {
+export function foreignKeyStep(table: string, fk: ForeignKey, notValid = false): PlannedStep {
   const setColumns = fk.onDeleteSetColumns ? ` (${list(fk.onDeleteSetColumns)})` : '';
   const actions =
     (fk.onDelete === 'noAction' ? '' : ` ON DELETE ${ACTION_SQL[fk.onDelete]}${setColumns}`) +
     (fk.onUpdate === 'noAction' ? '' : ` ON UPDATE ${ACTION_SQL[fk.onUpdate]}`);
   return {
     comment: `foreign key ${table}(${fk.columns.join(', ')}) -> ${fk.refTable}(${fk.refColumns.join(', ')})`,
-    up: render('sql/add-foreign-key', { table: q(table), name: q(fk.name), columns: list(fk.columns), refTable: q(fk.refTable), refColumns: list(fk.refColumns), actions }),
+    up: render('sql/add-foreign-key', { table: q(table), name: q(fk.name), columns: list(fk.columns), refTable: q(fk.refTable), refColumns: list(fk.refColumns), actions, notValid }),
     down: render('sql/drop-constraint', { table: q(table), name: q(fk.name) }),
     droppedWith: owned(null),
+    ...(notValid ? { afterCommit: validateConstraint(table, fk.name) } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ export type MigrationErrorCode =
   | 'missing_file'
   | 'checksum_mismatch'
   | 'migration_failed'
+  | 'lock_timeout'
   | 'out_of_order'
   | 'fork'
   | 'verify_failed'

@@ -15,8 +15,14 @@ const TABLE = `public.${MIGRATIONS_TABLE}`;
 export const MIGRATION_LOCK_KEY = '126875839818081';
 
 export interface RunOptions {
-  /** Receives one line per migration run, e.g. `↑ 0001_initial (12 ms)`. */
+  /** Receives one line per migration run, e.g. `↑ 0001_initial (12 ms)`, and one per retry. */
   readonly log?: (line: string) => void;
+  /** lock_timeout of each migration transaction, in ms (5,000 by default): how long a statement waits for a table lock. */
+  readonly lockTimeoutMs?: number;
+  /** How often a migration that timed out waiting for a lock is tried again (5 by default); the waits double from `retryDelayMs`. */
+  readonly lockRetries?: number;
+  /** The first wait before a retry, in ms (1,000 by default). */
+  readonly retryDelayMs?: number;
 }
 export interface UpOptions extends RunOptions {
   /** Apply pending migrations up to and including this version. */
@@ -35,11 +41,26 @@ export type MigrationStateName = 'applied' | 'pending' | 'changed' | 'missing-fi
 /** First line of a migration file the runner runs outside a transaction, statement by statement, under a session lock. */
 export const NO_TRANSACTION_MARKER = '-- schemagen: no-transaction';
 export const isNoTransaction = (sql: string): boolean => sql.startsWith(NO_TRANSACTION_MARKER);
+/**
+ * A line of an up.sql: what follows runs in a second transaction, after the first commits
+ * (VALIDATE CONSTRAINT of checks and foreign keys added NOT VALID to tables that hold rows).
+ */
+export const AFTER_COMMIT_MARKER = '-- schemagen: after commit';
+
+/** The part of a migration's SQL run in its first transaction, and the part run after that commits ('' when none). */
+export function splitAfterCommit(sql: string): { readonly first: string; readonly after: string } {
+  const at = sql.search(new RegExp(`^${AFTER_COMMIT_MARKER}$`, 'm'));
+  return at < 0 ? { first: sql, after: '' } : { first: sql.slice(0, at), after: sql.slice(at) };
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
 export interface MigrationState {
   readonly version: number;
   readonly name: string;
   readonly state: MigrationStateName;
   readonly appliedAt?: Date;
+  /** Applied, but the constraints its up.sql validates after commit are not validated yet (the run stopped in between). */
+  readonly unvalidated?: boolean;
 }
 
 interface AppliedRow {
@@ -47,6 +68,7 @@ interface AppliedRow {
   readonly name: string;
   readonly checksum: string;
   readonly applied_at: Date;
+  readonly validated: boolean;
 }
 
 /** Applies pending migrations in version order, each in its own transaction; returns those this call ran. */
@@ -55,11 +77,19 @@ export async function migrateUp(db: Db, migrations: readonly Migration[], opts: 
   const applied = await readApplied(db);
   verify(applied, migrations);
   refuseOutOfOrder(applied, migrations);
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  // a run that stopped between a migration's commit and its validation: validate first, before anything builds on it
+  for (const row of applied.filter((a) => !a.validated)) {
+    const migration = byVersion.get(row.version)!;
+    const ms = await retryingLocks(opts, migration, 'up', () => validateStep(db, migration, opts));
+    if (ms !== undefined) opts.log?.(`✓ ${migration.name}: constraints validated (${ms} ms)`);
+  }
   const ran: Migration[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (opts.to !== undefined && migration.version > opts.to) break;
-    const ms = await runStep(db, migration, 'up');
+    const ms = await retryingLocks(opts, migration, 'up', () => runStep(db, migration, 'up', opts));
     if (ms === undefined) continue;
+    if (splitAfterCommit(migration.up).after !== '') await retryingLocks(opts, migration, 'up', () => validateStep(db, migration, opts));
     ran.push(migration);
     opts.log?.(`↑ ${migration.name} (${ms} ms)`);
   }
@@ -78,7 +108,7 @@ export async function migrateDown(db: Db, migrations: readonly Migration[], opts
   const ran: Migration[] = [];
   for (const version of targets) {
     const migration = byVersion.get(version)!;
-    const ms = await runStep(db, migration, 'down');
+    const ms = await retryingLocks(opts, migration, 'down', () => runStep(db, migration, 'down', opts));
     if (ms === undefined) continue;
     ran.push(migration);
     opts.log?.(`↓ ${migration.name} (${ms} ms)`);
@@ -94,7 +124,7 @@ export async function migrationStatus(db: Db, migrations: readonly Migration[]):
     const row = rows.get(m.version);
     if (!row) return { version: m.version, name: m.name, state: 'pending' };
     const state = row.checksum === m.checksum ? 'applied' : 'changed';
-    return { version: m.version, name: m.name, state, appliedAt: row.applied_at };
+    return { version: m.version, name: m.name, state, appliedAt: row.applied_at, ...(row.validated ? {} : { unvalidated: true }) };
   });
   const newest = Math.max(0, ...applied.map((a) => a.version));
   for (const [i, s] of states.entries()) if (s.state === 'pending' && s.version < newest) states[i] = { ...s, state: 'out-of-order' };
@@ -107,26 +137,113 @@ export async function migrationStatus(db: Db, migrations: readonly Migration[]):
   return states.sort((a, b) => a.version - b.version);
 }
 
-/** Runs one migration under the lock; undefined when another runner already did it. */
-function runStep(db: Db, migration: Migration, direction: 'up' | 'down'): Promise<number | undefined> {
+/**
+ * Runs one migration under the lock, in one transaction with lock_timeout set;
+ * undefined when another runner already did it. An up with an after-commit
+ * part runs its first part here and is recorded as not yet validated.
+ */
+function runStep(db: Db, migration: Migration, direction: 'up' | 'down', opts: RunOptions): Promise<number | undefined> {
   if (isNoTransaction(direction === 'up' ? migration.up : migration.down)) return runOutsideTransaction(db, migration, direction);
   return db.transaction(async (tx) => {
     await lock(tx);
     // Re-read under the lock: a concurrent runner may have done this step while we waited.
     const applied = (await readApplied(tx)).some((a) => a.version === migration.version);
     if (applied === (direction === 'up')) return undefined;
+    await setLockTimeout(tx, opts);
     const started = performance.now();
-    const sql = direction === 'up' ? migration.up : migration.down;
+    const { first: sql, after } = direction === 'up' ? splitAfterCommit(migration.up) : { first: migration.down, after: '' };
     try {
       if (sql.trim() !== '') await tx.exec(sql);
     } catch (err) {
       throw failure(migration, direction, sql, err);
     }
     const ms = Math.round(performance.now() - started);
-    await record(tx, migration, direction, ms);
+    await record(tx, migration, direction, ms, after === '');
     return ms;
   });
 }
+
+/**
+ * The after-commit part of an applied migration (VALIDATE CONSTRAINT), in a
+ * transaction of its own. Rows that break a constraint: the whole migration
+ * is reverted with its down.sql, so nothing of it stays, and the error names
+ * the constraint. Undefined when another runner validated it already.
+ */
+async function validateStep(db: Db, migration: Migration, opts: RunOptions): Promise<number | undefined> {
+  const { after } = splitAfterCommit(migration.up);
+  try {
+    return await db.transaction(async (tx) => {
+      await lock(tx);
+      const row = (await readApplied(tx)).find((a) => a.version === migration.version);
+      if (!row || row.validated) return undefined;
+      await setLockTimeout(tx, opts);
+      const started = performance.now();
+      try {
+        await tx.exec(after);
+      } catch (err) {
+        throw new RowsBreakConstraint(err);
+      }
+      await tx.query(`update ${TABLE} set validated = true where version = $1`, [migration.version]);
+      return Math.round(performance.now() - started);
+    });
+  } catch (e) {
+    if (!(e instanceof RowsBreakConstraint)) throw e;
+    if (sqlstateOf(e.err) === LOCK_NOT_AVAILABLE) throw failure(migration, 'up', after, e.err, undefined, 'validate-wait');
+    // rolled back already; now undo the first transaction too
+    await retryingLocks(opts, migration, 'down', () => runStep(db, migration, 'down', opts));
+    throw failure(migration, 'up', after, e.err, undefined, 'validate');
+  }
+}
+
+/** The error of a VALIDATE, carried out of the transaction it aborted. */
+class RowsBreakConstraint extends Error {
+  constructor(readonly err: unknown) {
+    super('validation failed');
+  }
+}
+
+async function setLockTimeout(tx: Queryable, opts: RunOptions): Promise<void> {
+  const ms = opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  await tx.query(`select pg_catalog.set_config('lock_timeout', $1, true)`, [`${ms}ms`]);
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+const DEFAULT_LOCK_RETRIES = 5;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+
+/**
+ * Runs a migration step, and again after a wait (doubling) when it gave up
+ * waiting for a table lock (SQLSTATE 55P03: a long transaction holds it);
+ * the step was rolled back whole, so running it again is safe. Says so on
+ * the log, and names the last error when the retries run out.
+ */
+async function retryingLocks<T>(opts: RunOptions, migration: Migration, direction: 'up' | 'down', run: () => Promise<T>): Promise<T> {
+  // a no-transaction migration keeps the statements before a failure: it is not run again from the start
+  const retries = isNoTransaction(direction === 'up' ? migration.up : migration.down) ? 0 : (opts.lockRetries ?? DEFAULT_LOCK_RETRIES);
+  for (let attempt = 0, wait = opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS; ; attempt++, wait *= 2) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof MigrationError) || err.sqlstate !== LOCK_NOT_AVAILABLE) throw err;
+      if (attempt >= retries) {
+        throw new MigrationError(
+          'lock_timeout',
+          `${err.message}\nGave up after ${retries + 1} attempt(s): each waited ${opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS} ms for a table lock that another transaction holds. ` +
+            `Find it with \`select pid, state, xact_start, query from pg_stat_activity where wait_event_type is distinct from 'Lock' and xact_start < now() - interval '5 seconds'\`, ` +
+            `run the migration when it has finished, or allow a longer wait with --lock-timeout.`,
+          { migration: migration.name, sqlstate: LOCK_NOT_AVAILABLE, cause: err },
+        );
+      }
+      opts.log?.(`⟳ ${migration.name} (${direction}): a table lock was not free within ${opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS} ms; rolled back, retry ${attempt + 1} of ${retries} in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+const sqlstateOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
 
 /**
  * A no-transaction migration (CREATE INDEX CONCURRENTLY): one connection, the
@@ -159,9 +276,9 @@ function runOutsideTransaction(db: Db, migration: Migration, direction: 'up' | '
   });
 }
 
-async function record(conn: Queryable, migration: Migration, direction: 'up' | 'down', ms: number): Promise<void> {
+async function record(conn: Queryable, migration: Migration, direction: 'up' | 'down', ms: number, validated = true): Promise<void> {
   if (direction === 'up') {
-    await conn.query(`insert into ${TABLE} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [migration.version, migration.name, migration.checksum, ms]);
+    await conn.query(`insert into ${TABLE} (version, name, checksum, duration_ms, validated) values ($1, $2, $3, $4, $5)`, [migration.version, migration.name, migration.checksum, ms, validated]);
   } else {
     await conn.query(`delete from ${TABLE} where version = $1`, [migration.version]);
   }
@@ -205,7 +322,7 @@ async function lock(q: Queryable, scope: 'xact' | 'session' = 'xact'): Promise<v
 }
 
 async function ensureTable(db: Db): Promise<void> {
-  if (await tableExists(db)) return;
+  if ((await tableExists(db)) && (await hasValidatedColumn(db))) return;
   // Under the lock: two runners racing on CREATE TABLE IF NOT EXISTS can still collide in pg_type.
   await db.transaction(async (tx) => {
     await lock(tx);
@@ -216,7 +333,17 @@ async function ensureTable(db: Db): Promise<void> {
       applied_at timestamptz not null default now(),
       duration_ms integer not null
     )`);
+    // added by the runner that validates constraints after commit; older tables get it here
+    await tx.exec(`alter table ${TABLE} add column if not exists validated boolean not null default true`);
   });
+}
+
+async function hasValidatedColumn(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ has: boolean }>(
+    `select exists (select from pg_attribute where attrelid = $1::regclass and attname = 'validated' and not attisdropped) as has`,
+    [TABLE],
+  );
+  return rows[0]?.has === true;
 }
 
 async function tableExists(db: Queryable): Promise<boolean> {
@@ -225,9 +352,9 @@ async function tableExists(db: Queryable): Promise<boolean> {
 }
 
 async function readApplied(db: Queryable): Promise<AppliedRow[]> {
-  const { rows } = await db.query<AppliedRow>(
-    `select version, name, checksum, applied_at from ${TABLE} order by version`,
-  );
+  // `migrate status` reads a table an older runner made, without the column, and never writes
+  const validated = (await hasValidatedColumn(db)) ? 'validated' : 'true as validated';
+  const { rows } = await db.query<AppliedRow>(`select version, name, checksum, applied_at, ${validated} from ${TABLE} order by version`);
   return rows;
 }
 
@@ -290,7 +417,14 @@ const PRIVILEGE_HINT =
   'and has CREATEROLE (ALTER ROLE <owner> CREATEROLE), or, when the application roles already exist, ADMIN OPTION on them ' +
   '(GRANT <app role>, <app role>_<each role> TO <owner> WITH ADMIN OPTION, as a superuser). The API itself should log in as another role; see Deploy in the README.';
 
-function failure(migration: Migration, direction: 'up' | 'down', sql: string, err: unknown, outside?: { index: number; count: number }): MigrationError {
+function failure(
+  migration: Migration,
+  direction: 'up' | 'down',
+  sql: string,
+  err: unknown,
+  outside?: { index: number; count: number },
+  phase?: 'validate' | 'validate-wait',
+): MigrationError {
   const e = (err ?? {}) as PgErrorFields;
   const sqlstate = typeof e.code === 'string' ? e.code : undefined;
   const file = `${migration.name}/${direction}.sql`;
@@ -300,11 +434,21 @@ function failure(migration: Migration, direction: 'up' | 'down', sql: string, er
       ? `Migration ${file} runs outside a transaction and failed at statement ${outside.index + 1} of ${outside.count}; ` +
         `${outside.index === 0 ? 'nothing from it was applied' : `statements 1 to ${outside.index} stay applied`}. ` +
         `A failed CREATE INDEX CONCURRENTLY leaves an INVALID index, which the migration drops when run again.`
-      : `Migration ${file} failed and was rolled back; nothing from it was applied.`,
+      : phase === 'validate-wait'
+        ? `Migration ${file} is applied, but validating the constraints it added NOT VALID waited too long for a lock; ` +
+          `they are not validated yet (\`gen migrate status\` says so), and the next \`gen migrate up\` validates them first.`
+        : phase === 'validate'
+        ? `Migration ${file}: existing rows break a constraint it added NOT VALID, so validating it (after the first transaction committed) failed; ` +
+          `the migration was reverted with its down.sql, and nothing from it stays applied.`
+        : `Migration ${file} failed and was rolled back; nothing from it was applied.`,
     `PostgreSQL: ${e.message ?? String(err)}${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}${where ? ` at line ${where}` : ''}`,
     ...(e.detail ? [`Detail: ${e.detail}`] : []),
     ...(e.hint ? [`Hint: ${e.hint}`] : []),
-    sqlstate === '42501' ? PRIVILEGE_HINT : `Fix the SQL (or the model it was generated from) and run the migration again.`,
+    sqlstate === '42501'
+      ? PRIVILEGE_HINT
+      : phase === 'validate'
+        ? `Fix or delete the rows the detail names (or change the constraint in the model), then run the migration again.`
+        : `Fix the SQL (or the model it was generated from) and run the migration again.`,
   ];
   return new MigrationError('migration_failed', lines.join('\n'), {
     migration: migration.name,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLineage, type LineageEntry } from '../../generator/emit/lineage.ts';
 import { splitStatements } from '../../generator/runtime/sql-statements.ts';
-import { pendingLine, pendingRefusal } from '../../generator/cli/pending-message.ts';
+import { lockLines, pendingLine, pendingRefusal } from '../../generator/cli/pending-message.ts';
 import type { PendingChange } from '../../generator/emit/evolve.ts';
 
 const entry = (folder: string, id: string | null, parent: string | null = null): LineageEntry => ({
@@ -56,6 +56,7 @@ describe('pending change messages', () => {
     steps: ['table notes', 'drop column users.phone'],
     problems: [],
     hazards: ['users.phone: drops column users.phone and its value in every row [drop-column]; fix: ...'],
+    locks: [],
     written: [],
   };
   it('plain gen says what changed and asks for --name', () => {
@@ -70,5 +71,14 @@ describe('pending change messages', () => {
     expect(text).toMatch(/^refusing to write migration drop_phone: 1 destructive step/);
     expect(text).toContain('users.phone: drops column users.phone');
     expect(text).toContain('npx gen --name drop_phone --allow-destructive');
+  });
+  it('steps that lock a table for long are listed when gen writes or describes the migration', () => {
+    const lock = 'notes.rank: rewrites notes (varchar(10) -> integer ...) under ACCESS EXCLUSIVE ...; on a large table, add a new column ...';
+    expect(lockLines(pending)).toEqual([]);
+    expect(lockLines({ ...pending, locks: [lock] })).toEqual([
+      '1 step(s) lock a table for as long as its size makes them take (marked -- LOCKS: in up.sql):',
+      `  - ${lock}`,
+    ]);
+    expect(pendingRefusal({ ...pending, locks: [lock] }, undefined)).toContain(`1 step(s) would lock a table for as long as its size makes them take:\n  - ${lock}`);
   });
 });
