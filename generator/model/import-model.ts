@@ -1,0 +1,82 @@
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { useTypeScriptLoader } from '../cli/typescript-loader.ts';
+
+/**
+ * Imports the model's entry, `model/index.ts`.
+ *
+ * From the TypeScript sources (tsx, vitest) the running loader compiles the model. The compiled
+ * generator (dist/gen/, see bin/build.mjs) has no loader: esbuild bundles the model into one ES
+ * module in memory, with its imports of generator/dsl/ pointed at the compiled DSL, so the model
+ * and the generator share one copy of it; packages stay imports, resolved as Node resolves them.
+ * A loader such as tsx would instead start a thread of its own and compile file by file.
+ *
+ * A model that needs what a bundle changes (`import.meta`, an `import()` esbuild cannot follow) or
+ * that esbuild cannot compile is imported through tsx, as before: its errors read as they always did.
+ */
+export async function importModel(entry: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(entry).href;
+  if (import.meta.url.endsWith('.ts')) return import(url);
+  const code = await bundle(entry);
+  if (code === null) {
+    await useTypeScriptLoader();
+    return import(url);
+  }
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+async function bundle(entry: string): Promise<string | null> {
+  // dist/gen/ is two levels below the package root, as generator/<dir>/ is
+  const dslSource = realpathSync(fileURLToPath(new URL('../../generator/dsl/index.ts', import.meta.url)));
+  const dslCompiled = new URL('./dsl.js', import.meta.url).href;
+
+  const { build } = await import('esbuild');
+  const base = dirname(entry);
+  let bundleable = true;
+  const result = await build({
+    absWorkingDir: base,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: `node${process.versions.node}`,
+    // resolve packages as Node does: no `module` condition, no `module` field
+    conditions: [],
+    mainFields: ['main'],
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'schemagen-model',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.kind === 'entry-point' || args.pluginData === 'resolving') return undefined;
+            if (isBuiltin(args.path)) return { path: args.path, external: true };
+            const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'resolving' });
+            if (resolved.errors.length > 0) return { errors: resolved.errors };
+            if (resolved.path === dslSource) return { path: dslCompiled, external: true };
+            // a package: imported from where Node finds it (a data: module cannot resolve a bare name itself)
+            if (/(^|[\\/])node_modules[\\/]/.test(resolved.path)) return { path: pathToFileURL(resolved.path).href, external: true };
+            return resolved;
+          });
+          b.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
+            const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : /\.[cm]?js$/.test(args.path) ? 'js' : /\.json$/.test(args.path) ? 'json' : null;
+            if (loader === null) {
+              bundleable = false;
+              return undefined;
+            }
+            const contents = await readFile(args.path, 'utf8');
+            // in a bundle import.meta would describe the bundle, not the file
+            if (loader !== 'json' && /\bimport\s*\.\s*meta\b/.test(contents)) bundleable = false;
+            return { contents, loader };
+          });
+        },
+      },
+    ],
+  }).catch(() => null);
+  if (result === null || !bundleable || result.warnings.length > 0) return null;
+  return result.outputFiles[0]!.text;
+}
