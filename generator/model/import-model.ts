@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Metafile } from 'esbuild';
 import { useTypeScriptLoader } from '../cli/typescript-loader.ts';
 
 /**
@@ -14,8 +15,11 @@ import { useTypeScriptLoader } from '../cli/typescript-loader.ts';
  * and the generator share one copy of it; packages stay imports, resolved as Node resolves them.
  * A loader such as tsx would instead start a thread of its own and compile file by file.
  *
- * A model that needs what a bundle changes (`import.meta`, an `import()` esbuild cannot follow) or
- * that esbuild cannot compile is imported through tsx, as before: its errors read as they always did.
+ * A model that needs what a bundle changes is imported through tsx, as before: one that uses
+ * `import.meta` (it would describe the bundle), an `import()` of a computed name (it would resolve
+ * from the bundle), or whose files import each other in a cycle (a bundle declares top-level
+ * bindings with `var`, so a read before initialization gives undefined where ES modules throw);
+ * and one esbuild cannot compile, so that its errors read as they always did.
  */
 export async function importModel(entry: string): Promise<{ default?: unknown }> {
   const url = pathToFileURL(entry).href;
@@ -26,6 +30,23 @@ export async function importModel(entry: string): Promise<{ default?: unknown }>
     return import(url);
   }
   return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
+/** `import(` not followed by a string literal and `)`. */
+const COMPUTED_IMPORT = /\bimport\s*\((?!\s*(['"])[^'"\n]*\1\s*\))/;
+
+/** Whether the bundled files import each other in a cycle. */
+function hasCycle(metafile: Metafile): boolean {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string): boolean => {
+    const s = state.get(file);
+    if (s) return s === 'open';
+    state.set(file, 'open');
+    for (const imp of metafile.inputs[file]?.imports ?? []) if (!imp.external && visit(imp.path)) return true;
+    state.set(file, 'done');
+    return false;
+  };
+  return Object.keys(metafile.inputs).some(visit);
 }
 
 async function bundle(entry: string): Promise<string | null> {
@@ -41,6 +62,7 @@ async function bundle(entry: string): Promise<string | null> {
     entryPoints: [entry],
     bundle: true,
     write: false,
+    metafile: true,
     format: 'esm',
     platform: 'node',
     target: `node${process.versions.node}`,
@@ -69,14 +91,13 @@ async function bundle(entry: string): Promise<string | null> {
               return undefined;
             }
             const contents = await readFile(args.path, 'utf8');
-            // in a bundle import.meta would describe the bundle, not the file
-            if (loader !== 'json' && /\bimport\s*\.\s*meta\b/.test(contents)) bundleable = false;
+            if (loader !== 'json' && (/\bimport\s*\.\s*meta\b/.test(contents) || COMPUTED_IMPORT.test(contents))) bundleable = false;
             return { contents, loader };
           });
         },
       },
     ],
   }).catch(() => null);
-  if (result === null || !bundleable || result.warnings.length > 0) return null;
+  if (result === null || !bundleable || result.warnings.length > 0 || hasCycle(result.metafile)) return null;
   return result.outputFiles[0]!.text;
 }

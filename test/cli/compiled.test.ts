@@ -98,6 +98,30 @@ describe('the compiled generator', () => {
     expect(freshBuild(pkg)).toBeNull();
   });
 
+  it('imports through tsx a model a bundle would change: an import cycle, a computed import()', async () => {
+    const project = dir();
+    for (const p of ['model', 'generated', 'package.json', 'package-lock.json']) cpSync(join(ROOT, p), join(project, p), { recursive: true });
+    symlinkSync(join(ROOT, 'generator'), join(project, 'generator'));
+    const index = join(project, 'model/index.ts');
+    const entry = readFileSync(index, 'utf8');
+
+    // a file read before it is initialized, through a cycle: an error, as in ES modules (a bundle would read undefined)
+    writeFileSync(join(project, 'model/cycle-a.ts'), "import { b } from './cycle-b.ts';\nexport const a = b + 1;\n");
+    writeFileSync(join(project, 'model/cycle-b.ts'), "import { a } from './cycle-a.ts';\nexport const b = a + 1;\n");
+    writeFileSync(index, `import './cycle-a.ts';\n${entry}`);
+    const cycle = await run(GEN, ['--check', '--root', project]);
+    expect(cycle.code).toBe(1);
+    expect(cycle.stderr).toMatch(/^error: model\/index\.ts: the model could not be loaded: Cannot access 'a' before initialization/);
+
+    // a computed import() resolves from the file, as in ES modules (from a bundle it could not)
+    writeFileSync(join(project, 'model/cycle-b.ts'), 'export const b = 1;\n');
+    writeFileSync(join(project, 'model/extra.ts'), 'export const extra = 1;\n');
+    writeFileSync(index, `const extra = './extra.ts';\nawait import(extra);\n${entry}`);
+    const computed = await run(GEN, ['--check', '--root', project]);
+    expect(computed.stderr).toBe('');
+    expect(computed.code).toBe(0);
+  });
+
   it('gen serve loads the generated API (TypeScript) and serves it', async () => {
     const dataDir = dir();
     const child = spawn(process.execPath, [GEN, 'serve', '--root', ROOT, '--port', '0', '--data-dir', dataDir, '--no-seed'], { env: { ...process.env, DATABASE_URL: '' } });
