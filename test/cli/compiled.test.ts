@@ -10,7 +10,7 @@ import { tempDirs } from '../support/gen-cli.ts';
  * `gen` runs the compiled generator (dist/gen/, bin/build.mjs) while it matches the sources, else
  * the TypeScript sources. These tests run the CLI as a process, as users do: the golden cases through
  * the compiled generator, a stale build falling back to the sources, `gen serve` loading the
- * generated API's TypeScript.
+ * generated API's TypeScript, and the model's bundle cache following edits.
  */
 const { dir } = tempDirs('schemagen-compiled-');
 
@@ -145,5 +145,49 @@ describe('the compiled generator', () => {
     }
     expect(await exited).toBe(0);
     expect(out).toContain('stopping…');
+  });
+});
+
+describe("the compiled generator's model cache", () => {
+  it('serves a bundle only while the model is unchanged', async () => {
+    const cache = dir();
+    const project = dir();
+    for (const p of ['model', 'generated', 'package.json', 'package-lock.json']) cpSync(join(ROOT, p), join(project, p), { recursive: true });
+    symlinkSync(join(ROOT, 'generator'), join(project, 'generator'));
+    const check = () => run(GEN, ['--check', '--root', project], { SCHEMAGEN_CACHE_DIR: cache });
+
+    expect((await check()).code).toBe(0);
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect((await check()).code).toBe(0);
+
+    const schema = join(project, 'model/schema.ts');
+    const before = readFileSync(schema, 'utf8');
+    writeFileSync(schema, before.replace("description: text(),\n  status: workflowStatus()", "description: text(),\n  version: integer().notNull().default(1),\n  status: workflowStatus()"));
+    const edited = await check();
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toContain('generated/schema.md: stale');
+
+    writeFileSync(schema, before);
+    expect((await check()).code).toBe(0);
+
+    // a tsconfig.json beside the model could change how it compiles: the bundle is built again (and the model still loads)
+    writeFileSync(join(project, 'model/tsconfig.json'), '{ "compilerOptions": { "strict": true } }\n');
+    expect((await check()).code).toBe(0);
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(cache, readdirSync(cache)[0]!), 'utf8')).configs[join(project, 'model/tsconfig.json')]).not.toBeNull();
+  });
+
+  it('is not written for a model that imports a package, which still loads', async () => {
+    const cache = dir();
+    const project = dir();
+    for (const p of ['model', 'generated', 'package.json', 'package-lock.json']) cpSync(join(ROOT, p), join(project, p), { recursive: true });
+    symlinkSync(join(ROOT, 'generator'), join(project, 'generator'));
+    symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+    const columns = join(project, 'model/columns.ts');
+    writeFileSync(columns, `import yargs from 'yargs';\nvoid yargs;\n${readFileSync(columns, 'utf8')}`);
+    const r = await run(GEN, ['--check', '--root', project], { SCHEMAGEN_CACHE_DIR: cache });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(cache)).toEqual([]);
   });
 });
