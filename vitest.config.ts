@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
+    globalSetup: ['test/support/build-generator.ts'],
     // Hang guards, not speed limits: tests assert outcomes, and CI runs them on a busy 2-core machine where PGlite's
     // initdb and a `gen` process each take seconds (a 60 s limit failed CI twice). CI's own bound is 90 minutes.
     testTimeout: 600_000,

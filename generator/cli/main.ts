@@ -1,4 +1,3 @@
-import yargs from 'yargs';
 import { resolve } from 'node:path';
 import { DbConnectionError } from '../runtime/db.ts';
 import { MigrationError } from '../runtime/migration-error.ts';
@@ -24,10 +23,39 @@ const databaseTarget = (a: { 'database-url'?: string; 'data-dir'?: string }) => 
 const stdio: Io = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 /**
+ * `gen` and `gen --check` with nothing but `--root DIR` and `--verbose`, each at most once: what CI
+ * and the edit loop run. yargs would parse them the same way; skipping it spares loading it.
+ * Anything else (help, other options, `--root=DIR`, repeats) returns null and goes to yargs.
+ */
+export function plainGenerateArgs(argv: readonly string[]): { root: string; check: boolean; verbose: boolean } | null {
+  const seen = new Set<string>();
+  let root = '.';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (seen.has(arg) || !['--check', '--verbose', '--root'].includes(arg)) return null;
+    seen.add(arg);
+    if (arg === '--root') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('-')) return null;
+      root = value;
+    }
+  }
+  return { root, check: seen.has('--check'), verbose: seen.has('--verbose') };
+}
+
+/**
  * The `gen` command line. Returns the exit code: 0 ok, 1 check failed or a
  * problem the user can fix, 2 an internal error.
  */
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+  const plain = plainGenerateArgs(argv);
+  if (plain)
+    try {
+      return await (await import('./generate-command.ts')).runGenerate({ root: resolve(plain.root), check: plain.check, name: undefined, allowDestructive: false, ...io });
+    } catch (err) {
+      return report(err, plain.verbose, io);
+    }
+  const { default: yargs } = await import('yargs');
   let verbose = argv.includes('--verbose');
   let code = 0;
   const run = (task: () => Promise<number>) => async () => {

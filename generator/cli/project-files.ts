@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { PackageLock, RootPackage } from '../emit/api/package.ts';
 import type { ApiPackageInputs, GeneratedFile, MigrationHistory } from '../emit/generate.ts';
@@ -53,10 +53,42 @@ export function readApiPackageInputs(root: string): ApiPackageInputs | undefined
 
 export type FileState = 'unchanged' | 'changed' | 'missing';
 
+const CHUNK = 1 << 20;
+const fromFile = Buffer.allocUnsafe(CHUNK);
+const fromModel = Buffer.allocUnsafe(CHUNK);
+const utf8 = new TextEncoder();
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
+/**
+ * Compares the file's bytes with the contents' UTF-8, a megabyte at a time through two reused
+ * buffers: neither the file (a JSON of megabytes with one non-Latin-1 character would decode to a
+ * string of twice its size) nor the contents' encoding is ever held whole.
+ */
 export function compareFile(root: string, file: GeneratedFile): FileState {
   const path = join(root, GENERATED_DIR, file.path);
   if (!existsSync(path)) return 'missing';
-  return readFileSync(path, 'utf8') === file.contents ? 'unchanged' : 'changed';
+  const fd = openSync(path, 'r');
+  try {
+    const text = file.contents;
+    let at = 0; // characters of the contents compared
+    for (;;) {
+      // at most 3 bytes per UTF-16 unit, so a slice always fits; never end one between the halves of a surrogate pair
+      let end = Math.min(text.length, at + Math.floor(CHUNK / 3));
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+      const { written } = at < end ? utf8.encodeInto(text.slice(at, end), fromModel) : { written: 0 };
+      at = end;
+      let got = 0;
+      while (got < written) {
+        const n = readSync(fd, fromFile, got, written - got, null);
+        if (n === 0) return 'changed'; // the file is shorter
+        got += n;
+      }
+      if (written === 0) return readSync(fd, fromFile, 0, 1, null) === 0 ? 'unchanged' : 'changed'; // longer?
+      if (fromFile.compare(fromModel, 0, written, 0, written) !== 0) return 'changed';
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function writeGenerated(root: string, file: GeneratedFile): void {

@@ -15,6 +15,7 @@ import { resolveProfile } from '../runtime/seed-profile.ts';
 import { devSecret, refuseInProduction, seededUsers } from './dev-identity.ts';
 import { UserError } from './errors.ts';
 import { compareFile, GENERATED_DIR, MIGRATIONS_DIR, readApiPackageInputs, readHistory } from './project-files.ts';
+import { useTypeScriptLoader } from './typescript-loader.ts';
 
 export interface ServeOptions {
   readonly root: string;
@@ -81,6 +82,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     o.out(ran.length > 0 ? `migrated ${where}: ${ran.map((m) => m.name).join(', ')}` : `${where} is migrated`);
     if (o.seed) await seed(db, ir, seeds, o);
     const secret = devSecret(dataDir);
+    await useTypeScriptLoader();
     const api = (await import(pathToFileURL(appFile).href)) as GeneratedApi;
     if (o.databaseUrl) {
       const { createPgPool } = (await import(pathToFileURL(join(o.root, GENERATED_DIR, 'api', 'db.ts')).href)) as GeneratedDb;

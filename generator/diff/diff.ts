@@ -1,4 +1,4 @@
-import { canonicalJson } from '../emit/canonical-json.ts';
+import { canonicalJson, jsonEqual } from '../emit/canonical-json.ts';
 import type { Column, EnumType, Ir, Table } from '../ir/types.ts';
 import { quoteIdent, sqlType } from '../sql/quote.ts';
 import { dbRoles } from '../ir/permissions.ts';
@@ -16,7 +16,7 @@ export interface DiffResult {
   readonly problems: Problem[];
 }
 
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+const same = jsonEqual;
 /** An object's definition without its name, to recognise a renamed constraint or index. */
 const shape = ({ name: _n, ...rest }: { name: string }) => canonicalJson(rest);
 const withoutHint = <T extends { concurrently?: boolean }>({ concurrently: _c, ...rest }: T) => rest;

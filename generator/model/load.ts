@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isModel } from '../dsl/model.ts';
 import type { SeedSpec } from '../dsl/seed.ts';
 import { buildIr } from './build-ir.ts';
@@ -8,6 +7,7 @@ import { Diagnostics, type Diagnostic } from '../ir/diagnostics.ts';
 import type { Ir } from '../ir/types.ts';
 import { validateIr } from '../ir/validate.ts';
 import { UserError } from '../cli/errors.ts';
+import { importModel } from './import-model.ts';
 import { readModelSource } from './read-comments.ts';
 import { seedSourceFile, withSeeds } from './seed-source.ts';
 
@@ -31,7 +31,7 @@ export async function loadModel(root: string): Promise<LoadedModel> {
   if (!existsSync(entry)) throw new UserError(`${relative(process.cwd(), entry) || entry}: no model found; create it with \`export default defineModel({ schema })\` (see README "Writing a model")`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(entry).href)) as { default?: unknown };
+    mod = await importModel(entry);
   } catch (err) {
     const message = (err as Error).message.split('\n')[0] ?? '';
     const hint = /require\(\) ES Module/.test(message)
