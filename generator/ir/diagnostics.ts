@@ -25,6 +25,7 @@ export const CODES = {
   'bad-api-option': 'an API option names a column the entity does not have',
   'tenancy-root': 'the tenant root is not an entity marked `tenancy: \'root\'`',
   'tenancy-key': 'a tenant-scoped entity lacks the tenant key, or it is not a NOT NULL uuid referencing the root',
+  'tenancy-setting': 'the tenant or user setting is not a dotted custom setting name, or both are the same',
   'tenancy-global-ref': 'a global entity references a tenant-scoped one',
   'missing-tenancy': 'the model has tenancy but an entity does not say whether it is root, scoped or global',
   'audit-table': 'audited entities need an append-only audit table with the columns audit triggers write',

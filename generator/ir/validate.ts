@@ -261,9 +261,17 @@ function checkRelationNamespace(ir: Ir, d: Diagnostics) {
   }
 }
 
+/** A custom setting PostgreSQL accepts in set_config: two or more dotted lower-case identifiers. */
+const SETTING = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$/;
+
 function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
   const ten = ir.tenancy;
   if (!ten) return;
+  for (const [what, value] of [['tenantSetting', ten.tenantSetting], ['userSetting', ten.userSetting]] as const)
+    if (!SETTING.test(value))
+      d.error('tenancy-setting', ten.root || 'model', `tenancy.${what} '${value}' is not a custom setting PostgreSQL accepts`, `use a dotted lower-case name such as 'app.${what === 'tenantSetting' ? ten.key : 'user_id'}'`);
+  if (ten.tenantSetting === ten.userSetting)
+    d.error('tenancy-setting', ten.root || 'model', `the tenant and the user are both read from setting '${ten.tenantSetting}'`, `give tenancy.tenantSetting or tenancy.userSetting another name (the tenant's defaults to 'app.<key>', the user's to 'app.user_id')`);
   const root = tables.get(ten.root);
   if (!root || root.tenancy !== 'root') {
     d.error('tenancy-root', ten.root || 'model', `the tenant root ${ten.root || '(none)'} is not an entity with tenancy: 'root'`, "pass the root entity to defineModel({ tenancy: { root } }) and mark it tenancy: 'root'");

@@ -62,11 +62,13 @@ export function buildIr(model: Model, info: ModelSourceInfo, diagnostics: Diagno
     seenEntities.add(e.name);
     for (const col of Object.values(e.columns)) if (col.state.enumDef) addEnum(col.state.enumDef);
   }
+  const tenantKey = model.tenancy?.key ?? 'organization_id';
   const tenancy: TenancyConfig | null = model.tenancy
     ? {
         root: isEntity(model.tenancy.root) ? model.tenancy.root[ENTITY].name : '',
-        key: model.tenancy.key ?? 'organization_id',
-        tenantSetting: model.tenancy.tenantSetting ?? 'app.organization_id',
+        key: tenantKey,
+        // follows the key: a model whose key is account_id reads app.account_id
+        tenantSetting: model.tenancy.tenantSetting ?? `app.${tenantKey}`,
         userSetting: model.tenancy.userSetting ?? 'app.user_id',
         appRole: model.tenancy.appRole ?? 'app_user',
         handle: model.tenancy.handle ?? 'slug',
