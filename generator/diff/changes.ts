@@ -1,3 +1,4 @@
+import type { ExtensionName } from '../ir/extensions.ts';
 import { ROLE_FUNCTION, TENANT_FOR_FUNCTION, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_FUNCTION } from '../ir/tenancy.ts';
 import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
@@ -27,6 +28,9 @@ export type Change =
   | { readonly kind: 'alterRole'; readonly from: DbRole; readonly to: DbRole }
   | { readonly kind: 'grantSchemaUsage'; readonly role: string }
   | { readonly kind: 'revokeSchemaUsage'; readonly role: string }
+  // extensions the columns need: created only where missing, dropped only by the migrations that made them
+  | { readonly kind: 'createExtension'; readonly name: ExtensionName }
+  | { readonly kind: 'dropExtension'; readonly name: ExtensionName }
   // enums
   | { readonly kind: 'createEnum'; readonly enum: EnumType }
   | { readonly kind: 'dropEnum'; readonly enum: EnumType }

@@ -1,3 +1,4 @@
+import type { ColumnType } from '../ir/types.ts';
 import { sqlType } from '../sql/quote.ts';
 import type { Change } from './changes.ts';
 import { isWidening } from './column-types.ts';
@@ -43,7 +44,7 @@ export function hazardOf(change: Change): Hazard | null {
       return {
         code: 'narrowing-type',
         path: `${change.table}.${change.column}`,
-        risk: `changes ${change.table}.${change.column} from ${sqlType(change.from)} to ${sqlType(change.to)}, which can truncate values or fail on rows that do not fit`,
+        risk: `changes ${change.table}.${change.column} from ${sqlType(change.from)} to ${sqlType(change.to)}, ${narrowingRisk(change.to)}`,
         fix: `keep a type at least as wide (e.g. ${sqlType(change.from)}), or add a new column and copy the data in steps; ${ALLOW}`,
       };
     case 'setNotNull':
@@ -66,6 +67,14 @@ export function hazardOf(change: Change): Hazard | null {
       return null;
   }
 }
+
+/** What a type change that is not a widening can do to the values, by the type it changes to. */
+const narrowingRisk = (to: ColumnType): string =>
+  to.kind === 'citext'
+    ? 'which compares values case-insensitively: a unique key on it fails on rows that differ only in case'
+    : to.kind === 'real' || to.kind === 'double'
+      ? 'which rounds values to its precision and fails on rows out of its range'
+      : 'which can truncate values or fail on rows that do not fit';
 
 export const hazardsOf = (changes: readonly Change[]): Hazard[] => changes.flatMap((c) => hazardOf(c) ?? []);
 

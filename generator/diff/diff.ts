@@ -1,6 +1,7 @@
 import { canonicalJson } from '../emit/canonical-json.ts';
 import type { Column, EnumType, Ir, Table } from '../ir/types.ts';
 import { quoteIdent, sqlType } from '../sql/quote.ts';
+import { usedExtensions } from '../ir/extensions.ts';
 import { dbRoles } from '../ir/permissions.ts';
 import { FUNCTION_DEPENDS, type Change, type FunctionSettings, type LibraryFunction } from './changes.ts';
 import { keyed } from './keyed.ts';
@@ -36,6 +37,7 @@ export function diff(before: Ir, after: Ir): DiffResult {
   const rw = new Rewriter(renames);
   const out: Change[] = [];
   diffRole(before, after, out);
+  diffExtensions(before, after, out);
   diffEnums(before.enums, after.enums, out, problems);
   diffFunctions(before, after, out);
   diffTables(before, after, rw, out);
@@ -47,6 +49,13 @@ function diffRole(before: Ir, after: Ir, out: Change[]) {
   for (const role of created) out.push({ kind: 'createRole', role }, { kind: 'grantSchemaUsage', role: role.name });
   for (const role of dropped) out.push({ kind: 'revokeSchemaUsage', role: role.name }, { kind: 'dropRole', role });
   for (const [from, to] of kept) if (!same(from, to)) out.push({ kind: 'alterRole', from, to });
+}
+
+function diffExtensions(before: Ir, after: Ir, out: Change[]) {
+  const was = usedExtensions(before);
+  const now = usedExtensions(after);
+  for (const name of now) if (!was.includes(name)) out.push({ kind: 'createExtension', name });
+  for (const name of was) if (!now.includes(name)) out.push({ kind: 'dropExtension', name });
 }
 
 function diffEnums(before: readonly EnumType[], after: readonly EnumType[], out: Change[], problems: Problem[]) {

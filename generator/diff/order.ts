@@ -22,6 +22,7 @@ const at = <K extends ChangeKind>(kind: K, reason: string, when?: (c: ChangeOf<K
 export const ORDER: readonly Position[] = [
   at('createRole', 'grants and policies name the role'),
   at('alterRole', 'with the roles: NOINHERIT before the roles it gives privileges through exist'),
+  at('createExtension', 'columns use the types it brings'),
   at('createEnum', 'columns use the type'),
   at('addEnumValue', 'kept apart from steps that use the value (gen splits them into an earlier migration)'),
   at('createFunction', 'triggers and policies call it; plpgsql bodies are checked when called, so they may name tables made later'),
@@ -65,6 +66,7 @@ export const ORDER: readonly Position[] = [
 
   at('dropFunction', 'after the triggers and policies calling it are gone'),
   at('dropEnum', 'after the columns of the type are gone or changed'),
+  at('dropExtension', 'like dropEnum: after the columns of its types are gone or changed'),
   at('revokeSchemaUsage', 'after every grant to the role is revoked'),
   at('dropRole', 'last: nothing refers to the role any more'),
 ];

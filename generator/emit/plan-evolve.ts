@@ -9,6 +9,7 @@ import {
   commentStep,
   defaultSql,
   enumStep,
+  extensionStep,
   foreignKeyStep,
   functionSql,
   functionStep,
@@ -100,6 +101,7 @@ const renameStep = (template: string, comment: string, view: Record<string, stri
 export const EVOLVE_PLANNERS = {
   dropRole: ({ role }) => inverse(roleStep(role), `role ${role.name} is no longer used`),
   revokeSchemaUsage: ({ role }) => inverse(schemaUsageStep(role), `${role} no longer uses schema public`),
+  dropExtension: ({ name }) => ({ ...inverse(extensionStep(name), `drop extension ${name} if a migration created it`), downComment: `extension ${name}, unless the database has it` }),
   dropEnum: ({ enum: e }) => {
     const step = inverse(enumStep(e), `drop enum ${e.name}`);
     const comment = e.comment ? commentStep({ kind: 'type', name: e.name }, e.comment, null).up : '';
@@ -148,9 +150,12 @@ export const EVOLVE_PLANNERS = {
   },
   renameColumn: ({ table, from, to }) => renameStep('sql/rename-column', `rename column ${table}.${from} to ${to}`, { table: q(table) }, from, to),
   alterColumnType: ({ table, column, from, to, key, maintenance }) => {
-    // a narrowing checks every row first, either way; the down of a widening is a narrowing too
+    // a narrowing checks every row first, either way (unless every value converts); the down of a widening is a narrowing too
     const change = (a: ColumnType, b: ColumnType) =>
-      sql(isWidening(a, b) ? '' : checkFits(table, column, a, b, key, maintenance), render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(b) }));
+      sql(
+        isWidening(a, b) || fitsTest(q(column), a, b) === 'true' ? '' : checkFits(table, column, a, b, key, maintenance),
+        render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(b) }),
+      );
     return {
       comment: `column ${table}.${column}: ${sqlType(from)} -> ${sqlType(to)}`,
       downComment: `column ${table}.${column}: ${sqlType(to)} -> ${sqlType(from)}`,

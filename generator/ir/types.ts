@@ -19,12 +19,24 @@ export type ColumnType =
   | { readonly kind: 'uuid' }
   | { readonly kind: 'text' }
   | { readonly kind: 'varchar'; readonly length: number }
+  /** character(n): blank-padded to n; trailing blanks are not part of the value. */
+  | { readonly kind: 'char'; readonly length: number }
+  /** citext (the extension of that name): text compared case-insensitively. */
+  | { readonly kind: 'citext' }
+  | { readonly kind: 'smallint' }
   | { readonly kind: 'integer' }
   | { readonly kind: 'bigint' }
   | { readonly kind: 'numeric'; readonly precision: number | null; readonly scale: number | null }
+  | { readonly kind: 'real' }
+  /** double precision */
+  | { readonly kind: 'double' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'timestamptz' }
   | { readonly kind: 'date' }
+  /** time without time zone: a time of day. */
+  | { readonly kind: 'time' }
+  | { readonly kind: 'interval' }
+  | { readonly kind: 'bytea' }
   | { readonly kind: 'jsonb' }
   | { readonly kind: 'inet' }
   | { readonly kind: 'enum'; readonly name: string }

@@ -3,6 +3,7 @@ import type { Diagnostics } from './diagnostics.ts';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
 import { dbRole } from './permissions.ts';
 import { RESERVED_WORDS } from './reserved.ts';
+import { seedValueProblem } from './seed-values.ts';
 import type { Column, ColumnType, Ir, JsonValue, Table } from './types.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -181,15 +182,15 @@ function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly 
     const problem = literalProblem(c.default.value, c.type, enums);
     if (problem) d.error('bad-default', path, `default ${JSON.stringify(c.default.value)} ${problem}`, `give a default of type ${sqlType(c.type)}`);
   }
-  if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date')
-    d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz() or date() columns');
+  if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date' && c.type.kind !== 'time')
+    d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz(), date() or time() columns');
   if (c.default?.kind === 'randomUuid' && c.type.kind !== 'uuid')
     d.error('bad-default', path, `defaultRandom() on a ${sqlType(c.type)} column`, 'use it on uuid() columns');
 }
 
 function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, d: Diagnostics) {
-  if (type.kind === 'varchar' && !(Number.isInteger(type.length) && type.length >= 1 && type.length <= 10485760))
-    d.error('bad-type', path, `varchar(${type.length}) is not a valid length`, 'use a whole number from 1 to 10485760, or text()');
+  if ((type.kind === 'varchar' || type.kind === 'char') && !(Number.isInteger(type.length) && type.length >= 1 && type.length <= 10485760))
+    d.error('bad-type', path, `${type.kind}(${type.length}) is not a valid length`, 'use a whole number from 1 to 10485760, or text()');
   if (type.kind === 'numeric' && type.precision !== null) {
     const p = type.precision;
     const s = type.scale ?? 0;
@@ -200,6 +201,9 @@ function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, 
     d.error('unknown-table', path, `uses enum ${type.name}, which the model does not have`, 'create it with pgEnum and export it');
   if (type.kind === 'array') {
     if (type.of.kind === 'array') d.error('bad-type', path, 'is an array of arrays', 'use a one-dimensional array or jsonb');
+    else if (type.of.kind === 'interval' || type.of.kind === 'bytea' || type.of.kind === 'char')
+      // the API writes these as ISO 8601, base64 and trimmed text, which an array's JSON does not carry
+      d.error('bad-type', path, `is an array of ${sqlType(type.of)}, which the API cannot carry in its wire format`, `use a child entity with a ${type.of.kind} column, or an array of text`);
     else checkType(type.of, path, enums, d);
   }
 }
@@ -207,6 +211,16 @@ function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, 
 function literalProblem(v: JsonValue, type: ColumnType, enums: Map<string, { values: readonly string[] }>): string | null {
   if (v === null) return null;
   switch (type.kind) {
+    case 'char':
+    case 'citext':
+    case 'smallint':
+    case 'real':
+    case 'double':
+    case 'time':
+    case 'interval':
+    case 'bytea':
+      // the same rules as a seed value of the type
+      return seedValueProblem(v, type, new Map([...enums].map(([name, e]) => [name, e.values])));
     case 'integer':
     case 'bigint':
       return Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v)) ? null : 'is not a whole number';
@@ -297,7 +311,7 @@ function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
 }
 
 const sameType = (a: ColumnType, b: ColumnType): boolean => {
-  const norm = (t: ColumnType): string => (t.kind === 'varchar' ? 'varchar' : t.kind === 'numeric' ? 'numeric' : sqlType(t));
+  const norm = (t: ColumnType): string => (t.kind === 'varchar' || t.kind === 'char' || t.kind === 'numeric' ? t.kind : sqlType(t));
   return norm(a) === norm(b);
 };
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));

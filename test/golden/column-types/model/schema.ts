@@ -1,0 +1,43 @@
+import {
+  array, bytea, char, citext, doublePrecision, entity, index, interval, real, smallint, text, time, unique, uuid,
+} from '../../../../generator/dsl/index.ts';
+
+/**
+ * A fixture for the column types beyond EPIC-01's: each one in a table, through migrations, seeds and the
+ * API (test/db/column-types.test.ts, test/api/column-types.test.ts import expected/).
+ */
+
+/** The tenant. */
+export const shops = entity('shops', {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull(),
+}, { tenancy: 'root' });
+
+/** Every new type, nullable unless a default fills it. */
+export const products = entity('products', {
+  id: uuid().primaryKey().defaultRandom(),
+  shop_id: uuid().notNull().references(() => shops.id, { onDelete: 'cascade' }),
+  /** Fixed width: blank-padded by the database, returned without the padding. */
+  sku: char(8).notNull(),
+  /** Unique per shop whatever its case. */
+  contact: citext(),
+  quantity: smallint().notNull().default(0),
+  weight: real(),
+  price: doublePrecision(),
+  opens_at: time(),
+  /** ISO 8601 duration. */
+  lead_time: interval(),
+  /** Bytes, as base64. */
+  thumbnail: bytea(),
+  aliases: array(citext()),
+  sizes: array(smallint()),
+  ratios: array(real()),
+  slots: array(time()),
+}, {
+  tenancy: 'scoped',
+  constraints: (t) => [index(t.shop_id), unique(t.contact), unique(t.sku)],
+  api: {
+    filterable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail'],
+    sortable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail'],
+  },
+});

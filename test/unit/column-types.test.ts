@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { isWidening } from '../../generator/diff/column-types.ts';
+import { array, bytea, char, citext, doublePrecision, entity, integer, interval, real, smallint, text, time, uuid } from '../../generator/dsl/index.ts';
+import { inputSchema } from '../../generator/emit/api/json-schema.ts';
+import { fitsTest } from '../../generator/emit/fits.ts';
+import { formatDiagnostic } from '../../generator/ir/diagnostics.ts';
+import { BASE64_PATTERN, INTERVAL_PATTERN, seedValueProblem, TIME_PATTERN } from '../../generator/ir/seed-values.ts';
+import type { ColumnType } from '../../generator/ir/types.ts';
+import { sqlType, typedLiteral } from '../../generator/sql/quote.ts';
+import { build, codes } from '../support/build-model.ts';
+
+const T = (kind: string, length?: number): ColumnType => (length === undefined ? { kind } : { kind, length }) as ColumnType;
+const none = new Map<string, readonly string[]>();
+
+describe('column types beyond EPIC-01', () => {
+  it('spell their SQL types', () => {
+    expect([T('smallint'), T('real'), T('double'), T('char', 3), T('time'), T('interval'), T('bytea'), T('citext'), { kind: 'array', of: T('citext') } as ColumnType].map(sqlType)).toEqual([
+      'smallint', 'real', 'double precision', 'char(3)', 'time', 'interval', 'bytea', 'citext', 'citext[]',
+    ]);
+  });
+
+  it.each([
+    [T('smallint'), T('integer'), true],
+    [T('smallint'), T('bigint'), true],
+    [T('smallint'), { kind: 'numeric', precision: 5, scale: 0 }, true],
+    [T('smallint'), { kind: 'numeric', precision: 4, scale: 0 }, false],
+    [T('integer'), T('smallint'), false],
+    [T('smallint'), T('real'), true],
+    [T('integer'), T('real'), false],
+    [T('integer'), T('double'), true],
+    [T('bigint'), T('double'), false],
+    [T('real'), T('double'), true],
+    [T('double'), T('real'), false],
+    [T('char', 3), T('char', 5), true],
+    [T('char', 5), T('char', 3), false],
+    [T('char', 3), { kind: 'varchar', length: 3 }, true],
+    [{ kind: 'varchar', length: 3 }, T('char', 3), true],
+    [T('char', 3), T('text'), true],
+    [T('text'), T('char', 3), false],
+    [T('citext'), T('text'), true],
+    [T('text'), T('citext'), false],
+    [T('time'), T('interval'), true],
+    [T('interval'), T('time'), false],
+    [T('bytea'), T('text'), false],
+    [{ kind: 'array', of: T('smallint') }, { kind: 'array', of: T('integer') }, true],
+  ] as [ColumnType, ColumnType, boolean][])('%o -> %o is a widening: %s', (from, to, expected) => {
+    expect(isWidening(from, to)).toBe(expected);
+  });
+
+  it('narrowings check what can fail: ranges, lengths, a time of day; floats round but must be in range', () => {
+    expect(fitsTest('"c"', T('integer'), T('smallint'))).toBe('coalesce("c"::numeric BETWEEN -32768 AND 32767 AND "c"::numeric = trunc("c"::numeric), false)');
+    expect(fitsTest('"c"', T('double'), T('integer'))).toContain('BETWEEN -2147483648 AND 2147483647');
+    expect(fitsTest('"c"', T('double'), T('real'))).toBe(`("c" IN ('NaN', 'Infinity', '-Infinity') OR "c" = 0 OR abs("c") > 7.006492321624085e-46 AND abs("c") <= 3.4028234663852886e38)`);
+    expect(fitsTest('"c"', T('bigint'), T('real')), 'never fails, only rounds').toBe('true');
+    expect(fitsTest('"c"', T('text'), T('char', 4))).toBe('char_length("c"::text) <= 4');
+    expect(fitsTest('"c"', T('text'), T('citext'))).toBe('true');
+    expect(fitsTest('"c"', T('interval'), T('time'))).toContain(`"c" < interval '24 hours'`);
+    // no cheaper test: the check tries the cast on each value
+    expect(fitsTest('"c"', T('text'), T('interval'))).toBeNull();
+    expect(fitsTest('"c"', T('text'), T('time'))).toBeNull();
+    expect(fitsTest('"c"', T('text'), T('bytea'))).toBeNull();
+  });
+
+  it('gen refuses impossible lengths, arrays the API cannot carry, and defaults that do not fit, naming entity and column', () => {
+    const things = entity('things', {
+      id: uuid().primaryKey().defaultRandom(),
+      a: char(0),
+      b: char(-2),
+      c: char(1.5),
+      d: array(interval()),
+      e: array(bytea()),
+      f: smallint().default(40000),
+      g: time().default('25:00:00'),
+      h: interval().default('1 day'),
+      i: bytea().default('not base64'),
+      j: real().default(1e39),
+      k: char(2).default('abc'),
+      l: doublePrecision().default('1.5' as unknown as number),
+      m: citext().default('fine'),
+      n: time().defaultNow(),
+    });
+    const ds = build({ things }).diagnostics;
+    expect(codes(ds)).toEqual([
+      'bad-type things.a', 'bad-type things.b', 'bad-type things.c', 'bad-type things.d', 'bad-type things.e',
+      'bad-default things.f', 'bad-default things.g', 'bad-default things.h', 'bad-default things.i', 'bad-default things.j', 'bad-default things.k', 'bad-default things.l',
+    ]);
+    expect(ds.map(formatDiagnostic).filter((l) => /things\.[abdh]:/.test(l))).toEqual([
+      'model/test.ts: things.a: error: char(0) is not a valid length; use a whole number from 1 to 10485760, or text() [bad-type]',
+      'model/test.ts: things.b: error: char(-2) is not a valid length; use a whole number from 1 to 10485760, or text() [bad-type]',
+      'model/test.ts: things.d: error: is an array of interval, which the API cannot carry in its wire format; use a child entity with a interval column, or an array of text [bad-type]',
+      "model/test.ts: things.h: error: default \"1 day\" is not an ISO 8601 duration such as 'P1DT2H30M' or 'PT0.5S'; give a default of type interval [bad-default]",
+    ]);
+  });
+
+  it('seed and default values: each type its JSON form, checked as PostgreSQL would', () => {
+    const ok: [ColumnType, unknown][] = [
+      [T('smallint'), -32768], [T('smallint'), 32767], [T('real'), 0.1], [T('real'), 0], [T('real'), 1.401298464324817e-45], [T('double'), 5e-324],
+      [T('char', 3), 'ab'], [T('char', 3), 'abc   '], [T('citext'), 'Ab'], [T('time'), '24:00:00'], [T('time'), '00:00:00.000001'],
+      [T('interval'), 'PT0S'], [T('interval'), 'P1Y-2M3DT-4H5M6.5S'], [T('interval'), 'P2W'], [T('bytea'), ''], [T('bytea'), '3q2+7w=='],
+    ];
+    for (const [type, value] of ok) expect(seedValueProblem(value, type, none), `${sqlType(type)} ${JSON.stringify(value)}`).toBeNull();
+    const bad: [ColumnType, unknown][] = [
+      [T('smallint'), 32768], [T('smallint'), 1.5], [T('real'), 1e39], [T('real'), 1e-46], [T('double'), '1'], [T('char', 3), 'abcd'], [T('citext'), 'a\0b'],
+      [T('time'), '9:30:00'], [T('time'), '12:00'], [T('time'), '24:00:01'], [T('interval'), '1 day'], [T('interval'), 'P'], [T('interval'), 'PT'],
+      [T('interval'), 'P1.5D'], [T('interval'), 'P123456789Y'], [T('bytea'), 'abc'], [T('bytea'), '\\xdead'],
+    ];
+    for (const [type, value] of bad) expect(seedValueProblem(value, type, none), `${sqlType(type)} ${JSON.stringify(value)}`).not.toBeNull();
+    expect(typedLiteral('3q2+7w==', T('bytea'))).toBe(`'\\xdeadbeef'::bytea`);
+    expect(typedLiteral('', T('bytea'))).toBe(`'\\x'::bytea`);
+    expect(typedLiteral('P1D', T('interval'))).toBe(`'P1D'`);
+  });
+
+  it('API input schemas: bounds, lengths and the text forms of time, interval and bytea', () => {
+    expect(inputSchema(T('smallint'))).toEqual({ type: 'integer', minimum: -32768, maximum: 32767 });
+    expect(inputSchema(T('char', 8))).toEqual({ type: 'string', maxLength: 8 });
+    expect(inputSchema(T('double'))).toEqual({ type: 'number' });
+    expect(inputSchema(T('real'))).toMatchObject({ type: 'number', maximum: 3.4028234663852886e38 });
+    expect(inputSchema(T('time'))).toEqual({ type: 'string', pattern: TIME_PATTERN });
+    expect(inputSchema(T('interval'))).toEqual({ type: 'string', pattern: INTERVAL_PATTERN, maxLength: 64 });
+    expect(inputSchema(T('bytea'))).toEqual({ type: 'string', format: 'byte', contentEncoding: 'base64' });
+    expect(new RegExp(BASE64_PATTERN).test(Buffer.from('any bytes at all').toString('base64'))).toBe(true);
+    expect(inputSchema({ kind: 'array', of: T('smallint') })).toEqual({ type: 'array', items: { type: 'integer', minimum: -32768, maximum: 32767 } });
+  });
+
+  it('a model using them builds: typed builders, no diagnostics', () => {
+    const things = entity('things', { id: uuid().primaryKey().defaultRandom(), a: smallint().notNull(), b: real(), c: integer(), d: text() });
+    expect(build({ things }).diagnostics).toEqual([]);
+  });
+});
