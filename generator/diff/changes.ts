@@ -1,7 +1,7 @@
 import type { ExtensionName } from '../ir/extensions.ts';
 import { ROLE_FUNCTION, TENANT_FOR_FUNCTION, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_FUNCTION } from '../ir/tenancy.ts';
-import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
+import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Identity, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
 
 /**
  * schemagen's own functions, emitted when the model uses them: trigger functions (named by trigger
@@ -67,6 +67,19 @@ export type Change =
   | { readonly kind: 'setNotNull'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly backfill: string | null; readonly default: ColumnDefault | null; readonly maintenance: boolean }
   | { readonly kind: 'dropNotNull'; readonly table: string; readonly column: string }
   | { readonly kind: 'alterColumnDefault'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly from: ColumnDefault | null; readonly to: ColumnDefault | null }
+  /**
+   * Identity added (`to` only), removed (`from` only) or changed in place. An identity added to a column
+   * with rows restarts its sequence after them (`maintenance`: the owner's path, to see every row).
+   */
+  | {
+      readonly kind: 'alterIdentity';
+      readonly table: string;
+      readonly column: string;
+      readonly type: ColumnType;
+      readonly from: Identity | null;
+      readonly to: Identity | null;
+      readonly maintenance: boolean;
+    }
   // constraints (the down of a drop re-adds the `before` definition)
   | { readonly kind: 'addPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }
   | { readonly kind: 'dropPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }

@@ -1,3 +1,4 @@
+import { databaseFilled } from '../ir/permissions.ts';
 import type { ColumnType } from '../ir/types.ts';
 import { sqlType } from '../sql/quote.ts';
 import type { Change } from './changes.ts';
@@ -56,7 +57,7 @@ export function hazardOf(change: Change): Hazard | null {
         fix: `give the column a .default(...) or a .backfill(sql\`...\`) that fills those rows; ${ALLOW}`,
       };
     case 'addColumn':
-      if (!change.column.notNull || change.column.default !== null || change.column.backfill !== null) return null;
+      if (!change.column.notNull || databaseFilled(change.column) || change.column.backfill !== null) return null;
       return {
         code: 'add-not-null',
         path: `${change.table}.${change.column.name}`,

@@ -178,6 +178,7 @@ function alterColumn(table: string, b: Column, a: Column, maintenance: boolean, 
   } else if (!same(b.default, a.default)) {
     out.push({ kind: 'alterColumnDefault', table, column, type: a.type, from: b.default, to: a.default });
   }
+  if (!same(b.identity ?? null, a.identity ?? null)) out.push({ kind: 'alterIdentity', table, column, type: a.type, from: b.identity ?? null, to: a.identity ?? null, maintenance });
   if (!b.notNull && a.notNull) out.push({ kind: 'setNotNull', table, column, type: a.type, backfill: a.backfill, default: a.default, maintenance });
   if (b.notNull && !a.notNull) out.push({ kind: 'dropNotNull', table, column });
   if (b.comment !== a.comment) out.push({ kind: 'commentOn', target: { kind: 'column', table, column }, comment: a.comment, previous: b.comment });

@@ -1,7 +1,8 @@
 import type { ChangeKind } from '../diff/changes.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
 import { isWidening } from '../diff/column-types.ts';
-import type { Column, ColumnType, Table } from '../ir/types.ts';
+import { alterIdentityActions, identityRangeChanges, identitySql, identityStart, isDescending } from '../ir/identity.ts';
+import type { Column, ColumnType, Identity, Table } from '../ir/types.ts';
 import { fitsTest } from './fits.ts';
 import { quoteIdent as q, quoteString, sqlType } from '../sql/quote.ts';
 import {
@@ -64,6 +65,22 @@ function checkFits(table: string, column: string, from: ColumnType, to: ColumnTy
     test: fitsTest(q(column), from, to) ?? '',
     keyText,
     keyLabel: key.length === 0 ? '(no key)' : key.join(', '),
+    maintenance,
+    settingLiteral: quoteString(MAINTENANCE_SETTING),
+  });
+}
+
+/** After ADD … AS IDENTITY on a column with rows: the sequence continues past the largest value (the smallest, counting down). */
+function restartAfterRows(table: string, column: string, type: ColumnType, i: Identity, maintenance: boolean): string {
+  const down = isDescending(i);
+  return render('sql/identity-restart', {
+    table: q(table),
+    column: q(column),
+    tableLiteral: quoteString(q(table)),
+    columnLiteral: quoteString(column),
+    aggregate: down ? 'min' : 'max',
+    compare: down ? '<=' : '>=',
+    start: identityStart(i, type),
     maintenance,
     settingLiteral: quoteString(MAINTENANCE_SETTING),
   });
@@ -161,6 +178,21 @@ export const EVOLVE_PLANNERS = {
       downComment: `column ${table}.${column}: ${sqlType(to)} -> ${sqlType(from)}`,
       up: change(from, to),
       down: change(to, from),
+      droppedWith: free,
+    };
+  },
+  alterIdentity: ({ table, column, type, from, to, maintenance }) => {
+    const alter = (actions: string) => `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${actions};\n`;
+    const add = (i: Identity) => sql(alter(`ADD ${identitySql(i)}`), restartAfterRows(table, column, type, i, maintenance));
+    const drop = alter('DROP IDENTITY');
+    const change = (a: Identity, b: Identity) =>
+      sql(alter(alterIdentityActions(a, b, type).join(' ')), identityRangeChanges(a, b) ? restartAfterRows(table, column, type, b, maintenance) : '');
+    const label = (i: Identity | null) => (i ? identitySql(i).toLowerCase() : 'no identity');
+    return {
+      comment: `column ${table}.${column}: ${label(to)}`,
+      downComment: `column ${table}.${column}: ${label(from)}`,
+      up: !to ? drop : !from ? add(to) : change(from, to),
+      down: !from ? drop : !to ? add(from) : change(to, from),
       droppedWith: free,
     };
   },

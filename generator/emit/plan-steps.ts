@@ -1,5 +1,6 @@
 import { type ChangeKind, type ChangeOf, type CommentTarget, FUNCTION_ARGS, FUNCTION_NAMES, type FunctionSettings, type LibraryFunction } from '../diff/changes.ts';
 import { EXTENSION_MARKER, type ExtensionName } from '../ir/extensions.ts';
+import { identitySql } from '../ir/identity.ts';
 import { derivedName } from '../ir/naming.ts';
 import { TENANT_LOCK_CLASS, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
@@ -42,6 +43,7 @@ export function columnDefinition(c: Column): string {
   const parts = [q(c.name), sqlType(c.type)];
   if (c.notNull) parts.push('NOT NULL');
   if (c.default) parts.push(`DEFAULT ${defaultSql(c.default, c.type)}`);
+  if (c.identity) parts.push(identitySql(c.identity));
   return parts.join(' ');
 }
 

@@ -52,11 +52,28 @@ export type ColumnDefault =
   /** Raw SQL expression, written by the model author (e.g. `sql\`...\``). */
   | { readonly kind: 'sql'; readonly expr: string };
 
+/**
+ * `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (...)`: the column takes the next value of its own sequence.
+ * Options are whole numbers as strings (a bigint's may pass 2^53); null leaves PostgreSQL's default.
+ */
+export interface Identity {
+  /** `always`: only the database sets it (an insert or update naming it fails); `byDefault`: a value given wins. */
+  readonly generation: 'always' | 'byDefault';
+  readonly start: string | null;
+  readonly increment: string | null;
+  readonly minValue: string | null;
+  readonly maxValue: string | null;
+  readonly cache: string | null;
+  readonly cycle: boolean;
+}
+
 export interface Column {
   readonly name: string;
   readonly type: ColumnType;
   readonly notNull: boolean;
   readonly default: ColumnDefault | null;
+  /** An identity column (absent otherwise: snapshots of columns without one do not mention it). */
+  readonly identity?: Identity;
   readonly comment: string | null;
   /** Kept current by a BEFORE UPDATE trigger (`updated_at`). */
   readonly updatedAt: boolean;

@@ -1,5 +1,6 @@
 import { sqlType } from '../sql/quote.ts';
 import type { Diagnostics } from './diagnostics.ts';
+import { identityProblems } from './identity.ts';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
 import { dbRole } from './permissions.ts';
 import { RESERVED_WORDS } from './reserved.ts';
@@ -184,6 +185,9 @@ function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly 
   }
   if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date' && c.type.kind !== 'time')
     d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz(), date() or time() columns');
+  for (const [message, hint] of identityProblems(c)) d.error('bad-identity', path, message, hint);
+  if (c.identity && t.tenancy !== 'global')
+    d.warning('tenant-oracle', path, 'is an identity column of a tenant table: its sequence is shared by every tenant, so the gaps a tenant sees tell it how many rows the others make', 'number rows with a uuid (.defaultRandom()), or accept that this count is visible');
   if (c.default?.kind === 'randomUuid' && c.type.kind !== 'uuid')
     d.error('bad-default', path, `defaultRandom() on a ${sqlType(c.type)} column`, 'use it on uuid() columns');
 }

@@ -20,6 +20,7 @@ import {
   type ColumnDefault,
   type EnumType,
   type ForeignKey,
+  type Identity,
   type Index,
   type Ir,
   type JsonValue,
@@ -157,6 +158,7 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
       immutable: s.immutable,
       renamedFrom: s.renamedFrom,
       backfill: s.backfill ? render(s.backfill, name) : null,
+      ...(s.identity ? { identity: buildIdentity(s.identity) } : {}),
     });
     if (s.primaryKey) pkColumns.push(name);
     if (s.unique) uniques.push({ name: uniqueName(t, [name]), columns: [name] });
@@ -371,6 +373,13 @@ function resolve(thunk: () => ColumnRef, path: string, d: Diagnostics): ColumnRe
     d.error('unresolved-reference', path, `references(() => ...) threw: ${(err as Error).message}`, 'check that the referenced entity is defined and exported');
   }
   return null;
+}
+
+/** Identity options as strings of digits (validate.ts checks them); what is not given stays null. */
+function buildIdentity(spec: NonNullable<AnyColumn['state']['identity']>): Identity {
+  const o = spec.options;
+  const text = (v: unknown) => (v === undefined || v === null ? null : String(v));
+  return { generation: spec.generation, start: text(o.start), increment: text(o.increment), minValue: text(o.minValue), maxValue: text(o.maxValue), cache: text(o.cache), cycle: o.cycle === true };
 }
 
 function buildDefault(spec: AnyColumn['state']['default'], render: (e: SqlExpr) => string): ColumnDefault | null {

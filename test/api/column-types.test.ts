@@ -241,6 +241,25 @@ describeEachEngine('API: column types beyond EPIC-01', (engine) => {
     for (const id of made) await call('DELETE', `/v1/products/${id}`);
   });
 
+  it('identity columns: numbered by the database; an ALWAYS one is never in a request, a BY DEFAULT one may be', async () => {
+    const first = await call('POST', '/v1/counters', { label: 'a' });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: expect.stringMatching(/^\d+$/), ticket: expect.any(Number), label: 'a' });
+    const second = await call('POST', '/v1/counters', [{ label: 'b' }, { label: 'c', ticket: 7 }]);
+    expect(second.body.map((r: { id: string; ticket: number }) => [BigInt(r.id) - BigInt(first.body.id), r.ticket - first.body.ticket])).toEqual([[1n, 5], [2n, 7 - first.body.ticket]]);
+    expect((await call('GET', `/v1/counters/${first.body.id}`)).body).toEqual(first.body);
+    expect((await call('GET', '/v1/counters?ticket=eq.7')).body.data).toEqual([second.body[1]]);
+    const given = await call('POST', '/v1/counters', { label: 'x', id: '5' });
+    expect(given.status).toBe(400);
+    expect(given.body).toMatchObject({ code: 'validation_failed', field: 'id', message: 'id is not a known field' });
+    const patchId = await call('PATCH', `/v1/counters/${first.body.id}`, { id: '9' });
+    expect(patchId.status).toBe(400);
+    expect(patchId.body.field).toBe('id');
+    const patched = await call('PATCH', `/v1/counters/${first.body.id}`, { ticket: 99 });
+    expect(patched.body).toEqual({ ...first.body, ticket: 99 });
+    expect((await call('DELETE', `/v1/counters/${first.body.id}`)).status).toBe(204);
+  });
+
   it('citext keys are unique whatever the case; another shop may use the same value', async () => {
     const first = await create({ sku: 'U-1', contact: 'Dup@Example.com' });
     expect(first.status).toBe(201);
@@ -264,5 +283,11 @@ describe('API schemas for the new types (OpenAPI)', () => {
     expect(create.properties.price).toEqual({ type: ['number', 'null'] });
     expect(row.properties.weight).toEqual({ type: ['number', 'null'] });
     expect(row.properties.quantity).toEqual({ type: 'integer' });
+    const counter = schemas.find((s) => s.$id === 'Counter') as unknown as { properties: Record<string, Record<string, unknown>> };
+    const counterCreate = schemas.find((s) => s.$id === 'CounterCreate') as unknown as { properties: Record<string, unknown>; required: string[] };
+    expect(counter.properties.id).toMatchObject({ readOnly: true });
+    expect(counter.properties.ticket).not.toHaveProperty('readOnly');
+    expect(Object.keys(counterCreate.properties)).toEqual(['ticket', 'label']);
+    expect(counterCreate.required).toEqual(['label']);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
-  array, bytea, char, citext, doublePrecision, entity, integer, interval, real, smallint, text, time, uuid, varchar, type ColumnBuilder,
+  array, bigint, bytea, char, citext, doublePrecision, entity, integer, interval, real, smallint, text, time, uuid, varchar, type ColumnBuilder,
 } from '../../generator/dsl/index.ts';
 import { readSql } from '../../generator/emit/api/value-sql.ts';
 import type { Ir } from '../../generator/ir/types.ts';
@@ -189,5 +189,40 @@ describeEachEngine('column types beyond EPIC-01', (engine) => {
     await migrateDown(db, migrations, { steps: 1 });
     // char(10) pads again
     expect(await rows(db, `select a, e, f, d::text as d from m order by id`)).toEqual([{ a: 1, e: 2, f: 'x         ', d: '23:00:00' }, { a: 4, e: 2, f: 'yy        ', d: '23:00:00' }]);
+  });
+
+  it('identity: added to a column with rows, numbering goes on after them (counting down, below them); removed, the values stay; each step goes up, down and up again', async () => {
+    const plain = model({ tickets: entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().notNull().default(0), label: text() }) });
+    const always = model({ tickets: entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().generatedAlwaysAsIdentity(), label: text() }) });
+    const down = model({ tickets: entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().generatedByDefaultAsIdentity({ increment: -1, maxValue: -1 }), label: text() }) });
+    const chain = migrationChain([plain, always, down, plain]);
+    await verifyMigrations(db, chain);
+    await resetPublicSchema(db);
+    await migrateUp(db, chain.slice(0, 1));
+    await db.exec(`insert into tickets (no, label) values (41, 'a'), (7, 'b')`);
+    await migrateUp(db, chain.slice(0, 2));
+    await db.exec(`insert into tickets (label) values ('c')`);
+    expect(await rows(db, `select no, label from tickets order by no`)).toEqual([{ no: 7, label: 'b' }, { no: 41, label: 'a' }, { no: 42, label: 'c' }]);
+    await expect(db.exec(`insert into tickets (no, label) values (1, 'x')`)).rejects.toThrow(/GENERATED ALWAYS|cannot insert/i);
+    await db.exec(`insert into tickets (no, label) values (-5, 'negative') `.replace('(no, label) values (-5,', '(no, label) overriding system value values (-5,'));
+    await migrateUp(db, chain.slice(0, 3));
+    await db.exec(`insert into tickets (label) values ('d')`);
+    expect((await rows(db, `select no from tickets where label = 'd'`))[0]!.no, 'counting down: below the smallest value').toBe(-6);
+    await migrateUp(db, chain);
+    expect(await rows(db, `select count(*)::int as n, min(no) as lo, max(no) as hi from tickets`)).toEqual([{ n: 5, lo: -6, hi: 42 }]);
+    await migrateDown(db, chain, { to: 1 });
+    expect(await rows(db, `select count(*)::int as n from tickets`)).toEqual([{ n: 5 }]);
+    // a new identity column on a table with rows numbers them; integer -> bigint takes the sequence along
+    const added = model({ tickets: entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().notNull().default(0), label: text(), serial: integer().generatedAlwaysAsIdentity() }) });
+    const wider = model({ tickets: entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().notNull().default(0), label: text(), serial: bigint().generatedAlwaysAsIdentity() }) });
+    const grow = migrationChain([plain, added, wider]);
+    await resetPublicSchema(db);
+    await migrateUp(db, grow.slice(0, 1));
+    await db.exec(`insert into tickets (label) values ('a'), ('b')`);
+    await migrateUp(db, grow);
+    expect(await rows(db, `select serial::int as serial from tickets order by serial`)).toEqual([{ serial: 1 }, { serial: 2 }]);
+    expect(await rows(db, `select format_type(seqtypid, null) as t from pg_sequence where seqrelid = pg_get_serial_sequence('tickets', 'serial')::regclass`)).toEqual([{ t: 'bigint' }]);
+    await migrateDown(db, grow, { to: 0 });
+    await verifyMigrations(db, grow);
   });
 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isWidening } from '../../generator/diff/column-types.ts';
-import { array, bytea, char, citext, doublePrecision, entity, integer, interval, real, smallint, text, time, uuid } from '../../generator/dsl/index.ts';
+import {
+  array, bigint, bytea, char, citext, defineSeeds, doublePrecision, entity, integer, interval, real, row, smallint, text, time, uuid, type SeedProfile,
+} from '../../generator/dsl/index.ts';
+import { Diagnostics } from '../../generator/ir/diagnostics.ts';
+import { buildSeeds } from '../../generator/ir/seed-build.ts';
 import { inputSchema } from '../../generator/emit/api/json-schema.ts';
 import { fitsTest } from '../../generator/emit/fits.ts';
 import { formatDiagnostic } from '../../generator/ir/diagnostics.ts';
 import { BASE64_PATTERN, INTERVAL_PATTERN, seedValueProblem, TIME_PATTERN } from '../../generator/ir/seed-values.ts';
-import type { ColumnType } from '../../generator/ir/types.ts';
+import type { ColumnType, Ir } from '../../generator/ir/types.ts';
 import { sqlType, typedLiteral } from '../../generator/sql/quote.ts';
 import { build, codes } from '../support/build-model.ts';
 
@@ -125,5 +129,66 @@ describe('column types beyond EPIC-01', () => {
   it('a model using them builds: typed builders, no diagnostics', () => {
     const things = entity('things', { id: uuid().primaryKey().defaultRandom(), a: smallint().notNull(), b: real(), c: integer(), d: text() });
     expect(build({ things }).diagnostics).toEqual([]);
+  });
+
+  describe('identity columns', () => {
+    it('build into the IR with their options as strings, NOT NULL, and no default', () => {
+      const t = entity('t', { id: bigint().primaryKey().generatedAlwaysAsIdentity({ start: 10n ** 17n, cache: 20 }), n: smallint().generatedByDefaultAsIdentity({ increment: -1, cycle: true }) });
+      const { ir, diagnostics } = build({ t });
+      expect(diagnostics).toEqual([]);
+      expect(ir.tables[0]!.columns.map((c) => [c.name, c.notNull, c.default, c.identity])).toEqual([
+        ['id', true, null, { generation: 'always', start: '100000000000000000', increment: null, minValue: null, maxValue: null, cache: '20', cycle: false }],
+        ['n', true, null, { generation: 'byDefault', start: null, increment: '-1', minValue: null, maxValue: null, cache: null, cycle: true }],
+      ]);
+      // columns without one do not mention it: snapshots of models without identities stay as they were
+      expect('identity' in build({ u: entity('u', { id: uuid().primaryKey() }) }).ir.tables[0]!.columns[0]!).toBe(false);
+    });
+
+    it('gen refuses identity on a non-integer type, with a default, and impossible options, naming entity and column', () => {
+      const t = entity('t', {
+        id: uuid().primaryKey().defaultRandom(),
+        a: text().generatedAlwaysAsIdentity(),
+        b: integer().default(5).generatedAlwaysAsIdentity(),
+        c: integer().generatedAlwaysAsIdentity({ increment: 0 }),
+        d: smallint().generatedAlwaysAsIdentity({ start: 40000 }),
+        e: integer().generatedAlwaysAsIdentity({ start: 1.5 }),
+        f: integer().generatedAlwaysAsIdentity({ minValue: 10, maxValue: 5 }),
+        g: integer().generatedAlwaysAsIdentity({ minValue: 10, start: 3 }),
+        h: bigint().generatedByDefaultAsIdentity({ cache: 0 }),
+        i: array(integer()).generatedAlwaysAsIdentity(),
+      });
+      const ds = build({ t }).diagnostics;
+      expect(codes(ds)).toEqual(['bad-identity t.a', 'bad-identity t.b', 'bad-identity t.c', 'bad-identity t.d', 'bad-identity t.e', 'bad-identity t.f', 'bad-identity t.g', 'bad-identity t.h', 'bad-identity t.i']);
+      expect(ds.map(formatDiagnostic).slice(0, 4)).toEqual([
+        'model/test.ts: t.a: error: is an identity column of type text; identity numbers rows with whole numbers; declare it smallint(), integer() or bigint() [bad-identity]',
+        'model/test.ts: t.b: error: has both a default and an identity: the identity is its default; remove .default(...) (or the identity) [bad-identity]',
+        'model/test.ts: t.c: error: identity option increment is 0; use a positive increment (or a negative one, to count down) [bad-identity]',
+        'model/test.ts: t.d: error: identity option start 40000 is outside the range of smallint; keep it within -32768..32767, or widen the column [bad-identity]',
+      ]);
+    });
+
+    it('warns that an identity of a tenant table is a count every tenant can watch', () => {
+      const orgs = entity('orgs', { id: uuid().primaryKey().defaultRandom() }, { tenancy: 'root' });
+      const notes = entity('notes', { id: uuid().primaryKey().defaultRandom(), organization_id: uuid().notNull().references(() => orgs.id), no: integer().generatedAlwaysAsIdentity() }, { tenancy: 'scoped' });
+      const ds = build({ orgs, notes }, { root: orgs }).diagnostics.filter((d) => d.code === 'tenant-oracle');
+      expect(ds.map((d) => `${d.severity} ${d.path}`)).toEqual(['warning notes.no']);
+    });
+
+    it('seeds leave identity columns out; an entity keyed by one cannot be seeded idempotently', () => {
+      const tickets = entity('tickets', { id: uuid().primaryKey().defaultRandom(), no: integer().generatedAlwaysAsIdentity(), label: text().notNull() });
+      const events = entity('events', { id: bigint().primaryKey().generatedByDefaultAsIdentity(), label: text() });
+      const { ir } = build({ tickets, events });
+      const check = (profiles: Record<string, SeedProfile>, model: Ir) => {
+        const d = new Diagnostics(() => 'model/seed.ts');
+        buildSeeds(defineSeeds(profiles), model, (...a) => d.error(...a));
+        return d.sorted().map(formatDiagnostic);
+      };
+      expect(check({ default: [row(tickets, 'a', { label: 'A' })] }, ir)).toEqual([]);
+      expect(check({ default: [row(tickets, 'a', { label: 'A', no: 3 }), row(events, 'e', { label: 'E' }), row(events, 'f', { id: 7 })] }, ir)).toEqual([
+        "model/seed.ts: seeds.default.events['e'].id: error: id, the primary key, is an identity column: a seed row cannot fix it, so a second run would insert the row again; seed entities with a uuid primary key (filled from the row's key), or leave events out of the seed [seed-missing-column]",
+        "model/seed.ts: seeds.default.events['f'].id: error: gives id, an identity column: the database numbers it; leave id out of the seed row [seed-generated-column]",
+        "model/seed.ts: seeds.default.tickets['a'].no: error: gives no, an identity column: the database numbers it; leave no out of the seed row [seed-generated-column]",
+      ]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { FUNCTION_NAMES } from '../../diff/changes.ts';
-import { dbRole, serverStamped } from '../../ir/permissions.ts';
+import { databaseFilled, databaseMade, dbRole, serverStamped } from '../../ir/permissions.ts';
 import type { Column, ColumnType, Ir, Privilege, Table } from '../../ir/types.ts';
 import { quoteIdent as q } from '../../sql/quote.ts';
 import { kebab } from './names.ts';
@@ -160,14 +160,14 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
   const anyRole = (op: 'insert' | 'update') => new Set(Object.values(access![op]).flatMap((a) => a.columns ?? []));
   const insertable = t.columns
     .filter((c) =>
-      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !(c.name === key && keyColumn.default !== null),
+      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !databaseMade(c) && !(c.name === key && databaseFilled(keyColumn)),
     )
     .map((c) => c.name);
   const updatable = t.columns
     .filter((c) =>
       access
         ? anyRole('update').has(c.name)
-        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && (updateGrant === null || updateGrant.includes(c.name)),
+        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && !databaseMade(c) && (updateGrant === null || updateGrant.includes(c.name)),
     )
     .map((c) => c.name);
   const ops = operationsOf(ir, t);

@@ -1,4 +1,5 @@
 import { INTERVAL_PATTERN, REAL_MAX, REAL_MIN, TIME_PATTERN } from '../../ir/seed-values.ts';
+import { databaseMade } from '../../ir/permissions.ts';
 import type { Column, ColumnType } from '../../ir/types.ts';
 
 /** A JSON Schema object, as plain data. */
@@ -115,6 +116,8 @@ export function columnSchema(column: Column, enums: ReadonlyMap<string, readonly
   if (column.comment) out.description = column.comment;
   for (const [k, v] of Object.entries(base)) out[k] = v;
   if (values) out.enum = nullable ? [...values, null] : [...values];
+  // the database alone writes it: never in a request
+  if (direction === 'output' && databaseMade(column)) out.readOnly = true;
   if (nullable && base.type !== undefined) out.type = [...[base.type].flat(), 'null'];
   return out;
 }

@@ -1,5 +1,5 @@
 import {
-  array, bytea, char, citext, doublePrecision, entity, index, interval, real, smallint, text, time, unique, uuid,
+  array, bigint, bytea, char, citext, doublePrecision, entity, index, integer, interval, real, smallint, text, time, unique, uuid,
 } from '../../../../generator/dsl/index.ts';
 
 /**
@@ -41,3 +41,13 @@ export const products = entity('products', {
     sortable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail'],
   },
 });
+
+/**
+ * Numbered by the database: `id` always (never in a request or a seed), `ticket` by default (a request may
+ * give one). Global: an identity's sequence is shared by all who insert, which a tenant table would leak.
+ */
+export const counters = entity('counters', {
+  id: bigint().primaryKey().generatedAlwaysAsIdentity({ start: 1000 }),
+  ticket: integer().generatedByDefaultAsIdentity({ start: 10, increment: 5, maxValue: 100000 }),
+  label: text().notNull(),
+}, { tenancy: 'global', api: { sortable: ['ticket'], filterable: ['ticket'] } });

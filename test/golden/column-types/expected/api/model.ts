@@ -20,6 +20,70 @@ export const limits: Limits = {
 
 export const resources: readonly Resource[] = [
   {
+    "name": "counters",
+    "path": "/v1/counters",
+    "table": "\"counters\"",
+    "key": "id",
+    "tenantKey": null,
+    "operations": [
+      "list",
+      "get",
+      "create",
+      "update",
+      "delete"
+    ],
+    "select": "\"id\"::text AS \"id\", \"ticket\", \"label\"",
+    "raw": "\"id\", \"ticket\", \"label\"",
+    "columns": {
+      "id": {
+        "sql": "\"id\"",
+        "kind": "bigint",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::bigint",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::bigint[]",
+        "text": "\"id\"::text"
+      },
+      "ticket": {
+        "sql": "\"ticket\"",
+        "kind": "integer",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::integer",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::integer[]",
+        "text": "\"ticket\"::text"
+      },
+      "label": {
+        "sql": "\"label\"",
+        "kind": "text",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::text",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::text[]",
+        "text": "\"label\"::text"
+      }
+    },
+    "insertable": [
+      "ticket",
+      "label"
+    ],
+    "updatable": [
+      "ticket",
+      "label"
+    ],
+    "filterable": [
+      "ticket"
+    ],
+    "sortable": [
+      "ticket"
+    ],
+    "relations": [],
+    "access": null
+  },
+  {
     "name": "products",
     "path": "/v1/products",
     "table": "\"products\"",
@@ -277,6 +341,14 @@ export const resources: readonly Resource[] = [
 
 /** Every constraint of the schema, by name: what an error may say about it. */
 export const constraints: { readonly [name: string]: Constraint } = {
+  "counters_pkey": {
+    "table": "counters",
+    "kind": "primaryKey",
+    "fields": [
+      "id"
+    ],
+    "references": null
+  },
   "products_pkey": {
     "table": "products",
     "kind": "primaryKey",

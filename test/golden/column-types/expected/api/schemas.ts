@@ -32,6 +32,10 @@ export const openapi: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
       "description": "Health and readiness probes."
     },
     {
+      "name": "counters",
+      "description": "Numbered by the database: `id` always (never in a request or a seed), `ticket` by default (a request may\ngive one). Global: an identity's sequence is shared by all who insert, which a tenant table would leak."
+    },
+    {
       "name": "products",
       "description": "Every new type, nullable unless a default fills it."
     },
@@ -44,6 +48,95 @@ export const openapi: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
 
 /** Shared schemas, registered with `addSchema` and referenced as `{ $ref: '<$id>#' }`. */
 export const schemas: readonly { readonly $id: string; readonly [key: string]: unknown }[] = [
+  {
+    "$id": "Counter",
+    "type": "object",
+    "description": "Numbered by the database: `id` always (never in a request or a seed), `ticket` by default (a request may\ngive one). Global: an identity's sequence is shared by all who insert, which a tenant table would leak.",
+    "properties": {
+      "id": {
+        "type": "string",
+        "pattern": "^-?[0-9]{1,19}$",
+        "readOnly": true
+      },
+      "ticket": {
+        "type": "integer"
+      },
+      "label": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "id",
+      "ticket",
+      "label"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "CounterCreate",
+    "type": "object",
+    "description": "A new counter.",
+    "properties": {
+      "ticket": {
+        "type": "integer",
+        "minimum": -2147483648,
+        "maximum": 2147483647
+      },
+      "label": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "label"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "CounterList",
+    "type": "object",
+    "description": "A page of counters.",
+    "properties": {
+      "data": {
+        "type": "array",
+        "items": {
+          "$ref": "Counter#"
+        }
+      },
+      "next_cursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Pass as `cursor` for the next page; null on the last page."
+      },
+      "total": {
+        "type": "integer",
+        "description": "Rows matching the filters, when `count=exact` was asked for."
+      }
+    },
+    "required": [
+      "data",
+      "next_cursor"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "CounterPatch",
+    "type": "object",
+    "description": "Changes to a counter; fields left out keep their value.",
+    "properties": {
+      "ticket": {
+        "type": "integer",
+        "minimum": -2147483648,
+        "maximum": 2147483647
+      },
+      "label": {
+        "type": "string"
+      }
+    },
+    "minProperties": 1,
+    "additionalProperties": false
+  },
   {
     "$id": "Error",
     "type": "object",
@@ -684,6 +777,295 @@ export const routes: readonly RouteSpec[] = [
         },
         "503": {
           "description": "The database is unreachable",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "counters",
+    "relation": null,
+    "method": "GET",
+    "url": "/v1/counters",
+    "operation": "list",
+    "schema": {
+      "operationId": "listCounters",
+      "summary": "List counters",
+      "tags": [
+        "counters"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 20,
+            "description": "Rows per page, at most 100."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 4096,
+            "description": "The `next_cursor` of the previous page."
+          },
+          "sort": {
+            "type": "string",
+            "enum": [
+              "ticket",
+              "-ticket"
+            ],
+            "description": "Sort column, `-` for descending; ties are broken by id. Default: id."
+          },
+          "count": {
+            "type": "string",
+            "enum": [
+              "exact"
+            ],
+            "description": "Add `total`, the exact number of matching rows (costs a count query)."
+          },
+          "ticket": {
+            "type": "array",
+            "description": "Filter on ticket: `op.value` with op one of eq, ne, lt, lte, gt, gte, in, is (`in.(a,b)`, `is.null`, `is.notnull`); repeat to combine with AND.",
+            "maxItems": 8,
+            "items": {
+              "type": "string",
+              "pattern": "^(eq|ne|lt|lte|gt|gte|in|is)\\.",
+              "maxLength": 4096
+            }
+          }
+        },
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "A page of counters",
+          "$ref": "CounterList#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "counters",
+    "relation": null,
+    "method": "POST",
+    "url": "/v1/counters",
+    "operation": "create",
+    "schema": {
+      "operationId": "createCounter",
+      "summary": "Create a counter, or up to 1000 in one transaction",
+      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "tags": [
+        "counters"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "body": {
+        "oneOf": [
+          {
+            "$ref": "CounterCreate#"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "items": {
+              "$ref": "CounterCreate#"
+            }
+          }
+        ]
+      },
+      "response": {
+        "201": {
+          "description": "Created: the row, or the rows in request order for an array",
+          "anyOf": [
+            {
+              "$ref": "Counter#"
+            },
+            {
+              "type": "array",
+              "items": {
+                "$ref": "Counter#"
+              }
+            }
+          ]
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "counters",
+    "relation": null,
+    "method": "GET",
+    "url": "/v1/counters/:id",
+    "operation": "get",
+    "schema": {
+      "operationId": "getCounter",
+      "summary": "Get a counter",
+      "tags": [
+        "counters"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": [
+              "integer",
+              "string"
+            ],
+            "pattern": "^-?[0-9]{1,19}$",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The counter's id."
+          }
+        },
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "The counter",
+          "$ref": "Counter#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "counters",
+    "relation": null,
+    "method": "PATCH",
+    "url": "/v1/counters/:id",
+    "operation": "update",
+    "schema": {
+      "operationId": "updateCounter",
+      "summary": "Change a counter",
+      "tags": [
+        "counters"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": [
+              "integer",
+              "string"
+            ],
+            "pattern": "^-?[0-9]{1,19}$",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The counter's id."
+          }
+        },
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false
+      },
+      "body": {
+        "$ref": "CounterPatch#"
+      },
+      "response": {
+        "200": {
+          "description": "The changed counter",
+          "$ref": "Counter#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "counters",
+    "relation": null,
+    "method": "DELETE",
+    "url": "/v1/counters/:id",
+    "operation": "delete",
+    "schema": {
+      "operationId": "deleteCounter",
+      "summary": "Delete a counter",
+      "tags": [
+        "counters"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": [
+              "integer",
+              "string"
+            ],
+            "pattern": "^-?[0-9]{1,19}$",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991,
+            "description": "The counter's id."
+          }
+        },
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false
+      },
+      "response": {
+        "204": {
+          "description": "Deleted",
+          "type": "null"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
           "$ref": "Error#"
         }
       }

@@ -13,6 +13,9 @@ DROP TABLE "shops";
 -- table products
 DROP TABLE "products";
 
+-- table counters
+DROP TABLE "counters";
+
 -- function schemagen_maintenance
 DROP FUNCTION "schemagen_maintenance"(regclass);
 
