@@ -51,6 +51,20 @@ export type Change =
   | { readonly kind: 'dropColumn'; readonly table: string; readonly column: Column }
   | { readonly kind: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
   /**
+   * A generated column computed anew, in two steps around the other column changes (PostgreSQL 15 cannot
+   * change an expression in place, nor the type of a column a generated one is computed from). This one runs
+   * with the removals, with `before` names and definition: `drop` (it is generated again by `generateColumn`)
+   * drops it, else DROP EXPRESSION keeps its values as a plain column. Its down adds the `before` column again.
+   */
+  | { readonly kind: 'ungenerateColumn'; readonly table: string; readonly column: Column; readonly drop: boolean }
+  /**
+   * The `after` generated column, added with its expression (PostgreSQL computes every row). `dropped`: the
+   * column was generated before and `ungenerateColumn` dropped it; otherwise it was a plain column whose values
+   * the computed ones replace (destructive), and the down turns it back into `before` (DROP EXPRESSION, then
+   * its type, NOT NULL, default and comment).
+   */
+  | { readonly kind: 'generateColumn'; readonly table: string; readonly column: Column; readonly before: Column; readonly dropped: boolean }
+  /**
    * A narrowing (or a cast that can fail) first checks every row and stops, naming them, before anything
    * changes: `key` names an example row, `maintenance` opens the owner's path so the check sees every row.
    */

@@ -4,7 +4,7 @@ import { sqlType } from '../sql/quote.ts';
 import type { Change } from './changes.ts';
 import { isWidening } from './column-types.ts';
 
-export type HazardCode = 'drop-table' | 'drop-column' | 'narrowing-type' | 'set-not-null' | 'add-not-null';
+export type HazardCode = 'drop-table' | 'drop-column' | 'narrowing-type' | 'set-not-null' | 'add-not-null' | 'generate-column';
 
 /**
  * A step that can lose data or fail on existing rows. gen refuses a plan with
@@ -47,6 +47,14 @@ export function hazardOf(change: Change): Hazard | null {
         path: `${change.table}.${change.column}`,
         risk: `changes ${change.table}.${change.column} from ${sqlType(change.from)} to ${sqlType(change.to)}, ${narrowingRisk(change.to)}`,
         fix: `keep a type at least as wide (e.g. ${sqlType(change.from)}), or add a new column and copy the data in steps; ${ALLOW}`,
+      };
+    case 'generateColumn':
+      if (change.dropped) return null;
+      return {
+        code: 'generate-column',
+        path: `${change.table}.${change.column.name}`,
+        risk: `turns ${change.table}.${change.column.name} into a generated column: the values rows hold are replaced by computed ones`,
+        fix: `add the generated column under another name and drop this one when its values are no longer needed; ${ALLOW}`,
       };
     case 'setNotNull':
       if (change.backfill !== null || change.default !== null) return null;

@@ -37,6 +37,7 @@ export const ORDER: readonly Position[] = [
   at('dropCheck', 'before the columns they use'),
   at('dropUnique', 'after the foreign keys that referenced it'),
   at('dropPrimaryKey', 'after the foreign keys that referenced it'),
+  at('ungenerateColumn', 'a generated column computed anew goes (or becomes plain) before the columns it is computed from are dropped or change type, and after everything that used it'),
   at('dropColumn', 'after everything that used the column'),
   at('dropTable', 'after the foreign keys into it and its own (which other dropped tables may need gone)'),
 
@@ -54,6 +55,7 @@ export const ORDER: readonly Position[] = [
   at('alterColumnDefault', 'after the type change, so the default is of the new type', (c) => c.to !== null),
   at('setNotNull', 'after the default is in place: its expression fills the rows holding NULL'),
   at('alterIdentity', 'an identity comes, or changes, once the default is gone and NOT NULL is set', (c) => c.to !== null),
+  at('generateColumn', 'after the columns it is computed from have their new types; before the keys, indexes, policies and grants on it'),
   at('addPrimaryKey', 'foreign keys need the key'),
   at('addUnique', 'foreign keys need the key'),
   at('addCheck', 'after the columns and their new types'),

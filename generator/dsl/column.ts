@@ -38,6 +38,8 @@ export interface ColumnState<T> {
   readonly immutable: boolean;
   readonly renamedFrom: string | null;
   readonly backfill?: SqlExpr | null;
+  /** `.generatedAlwaysAs(...)`: the expression, or a thunk giving it (which may name the entity's own columns). */
+  readonly generated?: SqlExpr | (() => SqlExpr);
   /** `.generatedAlwaysAsIdentity()` / `.generatedByDefaultAsIdentity()`. */
   readonly identity?: { readonly generation: 'always' | 'byDefault'; readonly options: IdentityOptions };
   /** `oneOf([...])`: the closed set of values (the role column of the user entity takes its roles from it). */
@@ -105,6 +107,18 @@ export class ColumnBuilder<T, N extends boolean = false> {
    */
   generatedByDefaultAsIdentity(options: IdentityOptions = {}): ColumnBuilder<T, true> {
     return this.with<true>({ identity: { generation: 'byDefault', options }, notNull: true });
+  }
+  /**
+   * GENERATED ALWAYS AS (expr) STORED: the database computes the value from the row's other columns on every
+   * insert and update; no request, grant or seed writes it. The expression is a `sql` template whose columns
+   * are this entity's own (typed and quoted); it must be immutable (no now(), no other rows). Name the entity
+   * in a thunk, with its return type spelled out as for a self-reference.
+   *
+   * @example
+   * total: numeric(12, 2).generatedAlwaysAs((): SqlExpr => sql`${order_lines.quantity} * ${order_lines.unit_price}`)
+   */
+  generatedAlwaysAs(expr: SqlExpr | (() => SqlExpr)): ColumnBuilder<T, N> {
+    return this.with({ generated: expr });
   }
   /** Set to now() by a BEFORE UPDATE trigger on every update. */
   onUpdateNow(): ColumnBuilder<T, N> {

@@ -88,6 +88,8 @@ function restartAfterRows(table: string, column: string, type: ColumnType, i: Id
 
 const setNotNull = (table: string, column: string) => render('sql/set-not-null', { table: q(table), column: q(column) });
 const dropNotNull = (table: string, column: string) => render('sql/drop-not-null', { table: q(table), column: q(column) });
+const dropExpression = (table: string, column: string) => `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} DROP EXPRESSION;\n`;
+const columnComment = (table: string, column: string, comment: string | null) => (comment ? commentStep({ kind: 'column', table, column }, comment, null).up : '');
 const dropColumn = (table: string, column: string) => render('sql/drop-column', { table: q(table), column: q(column) });
 
 /** ADD COLUMN; NOT NULL with a backfill adds it nullable, fills every row, then sets NOT NULL. */
@@ -163,6 +165,35 @@ export const EVOLVE_PLANNERS = {
       up: dropColumn(table, column.name),
       down: sql(notRestored(`Column ${table}.${column.name}`, table, failsWithRows), render('sql/add-column', { table: q(table), definition: columnDefinition(column) }), comment),
       droppedWith: { up: table, down: null },
+    };
+  },
+  ungenerateColumn: ({ table, column, drop }) => {
+    const readd = sql(render('sql/add-column', { table: q(table), definition: columnDefinition(column) }), columnComment(table, column.name, column.comment));
+    return {
+      comment: drop ? `drop generated column ${table}.${column.name}, to compute it anew` : `column ${table}.${column.name}: no longer generated, its values stay`,
+      downComment: `generated column ${table}.${column.name}, as before (every row computed again)`,
+      up: drop ? dropColumn(table, column.name) : dropExpression(table, column.name),
+      down: drop ? readd : sql(dropColumn(table, column.name), readd),
+      droppedWith: free,
+    };
+  },
+  generateColumn: ({ table, column, before, dropped }) => {
+    const add = sql(render('sql/add-column', { table: q(table), definition: columnDefinition(column) }), columnComment(table, column.name, column.comment));
+    // back to the plain column it was: the computed values stay, in its type, with its NOT NULL, default and comment
+    const plainAgain = () =>
+      sql(
+        dropExpression(table, column.name),
+        sqlType(before.type) !== sqlType(column.type) ? render('sql/alter-column-type', { table: q(table), column: q(column.name), type: sqlType(before.type) }) : '',
+        before.notNull !== column.notNull ? (before.notNull ? setNotNull(table, column.name) : dropNotNull(table, column.name)) : '',
+        before.default ? render('sql/set-default', { table: q(table), column: q(column.name), expr: defaultSql(before.default, before.type) }) : '',
+        before.comment !== column.comment ? commentStep({ kind: 'column', table, column: column.name }, before.comment, null).up : '',
+      );
+    return {
+      comment: `generated column ${table}.${column.name}: ${column.generated}`,
+      downComment: dropped ? `drop generated column ${table}.${column.name}` : `column ${table}.${column.name}: a plain column again (the computed values stay)`,
+      up: dropped ? add : sql(dropColumn(table, column.name), add),
+      down: dropped ? dropColumn(table, column.name) : plainAgain(),
+      droppedWith: free,
     };
   },
   renameColumn: ({ table, from, to }) => renameStep('sql/rename-column', `rename column ${table}.${from} to ${to}`, { table: q(table) }, from, to),

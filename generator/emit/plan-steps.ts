@@ -44,6 +44,7 @@ export function columnDefinition(c: Column): string {
   if (c.notNull) parts.push('NOT NULL');
   if (c.default) parts.push(`DEFAULT ${defaultSql(c.default, c.type)}`);
   if (c.identity) parts.push(identitySql(c.identity));
+  if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
   return parts.join(' ');
 }
 

@@ -22,6 +22,7 @@ export const CODES = {
   'enum-conflict': 'two enums share a name but differ in values',
   'empty-enum': 'an enum has no values, or a value twice',
   'bad-identity': 'an identity column that is not smallint, integer or bigint, has a default too, or has impossible sequence options',
+  'bad-generated': 'a generated column computes from another entity\'s columns, another generated column or the session, or also has a default, an identity, onUpdateNow or a backfill',
   'bad-updated-at': '`onUpdateNow()` on a column that is not timestamptz',
   'bad-api-option': 'an API option names a column the entity does not have',
   'tenancy-root': 'the tenant root is not an entity marked `tenancy: \'root\'`',

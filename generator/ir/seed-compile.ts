@@ -151,9 +151,10 @@ export class SeedCompiler {
         ok = false;
         continue;
       }
-      if (column.identity) {
+      if (column.identity || column.generated !== undefined) {
         // ALWAYS refuses the value; BY DEFAULT takes it, but its sequence does not learn of it and a later row collides
-        this.report('seed-generated-column', `${path}.${name}`, `gives ${name}, an identity column: the database numbers it`, `leave ${name} out of the seed row`);
+        const what = column.generated !== undefined ? 'a generated column: the database computes it from the row' : 'an identity column: the database numbers it';
+        this.report('seed-generated-column', `${path}.${name}`, `gives ${name}, ${what}`, `leave ${name} out of the seed row`);
         ok = false;
         continue;
       }

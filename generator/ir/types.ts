@@ -74,6 +74,11 @@ export interface Column {
   readonly default: ColumnDefault | null;
   /** An identity column (absent otherwise: snapshots of columns without one do not mention it). */
   readonly identity?: Identity;
+  /**
+   * GENERATED ALWAYS AS (<this>) STORED: the SQL expression computing the column from its row, identifiers
+   * quoted (absent for a column the application writes).
+   */
+  readonly generated?: string;
   readonly comment: string | null;
   /** Kept current by a BEFORE UPDATE trigger (`updated_at`). */
   readonly updatedAt: boolean;

@@ -1,4 +1,4 @@
-import { sqlType } from '../sql/quote.ts';
+import { quoteIdent, sqlType } from '../sql/quote.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { identityProblems } from './identity.ts';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
@@ -24,6 +24,7 @@ export function validateIr(ir: Ir, d: Diagnostics): void {
     checkIdentifier(t.name, t.name, 'entity', d);
     const cols = new Map(t.columns.map((c) => [c.name, c]));
     for (const c of t.columns) checkColumn(t, c, enums, d);
+    checkGenerated(t, ir, d);
     if (!t.primaryKey) d.error('missing-primary-key', t.name, 'has no primary key', 'mark a column with .primaryKey(), e.g. id: uuid().primaryKey().defaultRandom()');
     const need = (path: string, names: readonly string[]) => {
       for (const n of names)
@@ -190,6 +191,23 @@ function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly 
     d.warning('tenant-oracle', path, 'is an identity column of a tenant table: its sequence is shared by every tenant, so the gaps a tenant sees tell it how many rows the others make', 'number rows with a uuid (.defaultRandom()), or accept that this count is visible');
   if (c.default?.kind === 'randomUuid' && c.type.kind !== 'uuid')
     d.error('bad-default', path, `defaultRandom() on a ${sqlType(c.type)} column`, 'use it on uuid() columns');
+}
+
+/** What PostgreSQL refuses of a generated column, and what a model cannot mean by one. */
+function checkGenerated(t: Table, ir: Ir, d: Diagnostics) {
+  const generated = t.columns.filter((c) => c.generated !== undefined);
+  for (const c of generated) {
+    const path = `${t.name}.${c.name}`;
+    const also = [c.default && 'a default', c.identity && 'an identity', c.updatedAt && 'onUpdateNow()', c.backfill && 'a backfill'].filter(Boolean);
+    if (also.length > 0) d.error('bad-generated', path, `is generated and has ${also.join(' and ')} too; its expression is its only value`, `remove ${also.join(' and ')}`);
+    const uses = generated.filter((g) => c.generated!.includes(quoteIdent(g.name))).map((g) => g.name);
+    if (uses.length > 0)
+      d.error('bad-generated', path, `is computed from ${uses.includes(c.name) ? 'itself' : `generated column ${uses.join(', ')}`}; PostgreSQL computes generated columns from the others only`, 'compute it from the columns the application writes (repeat the other expression if need be)');
+    if (ir.tenancy && t.tenancy === 'scoped' && c.name === ir.tenancy.key) d.error('bad-generated', path, 'is the tenant key; each row takes it from the request', `declare ${c.name}: uuid().notNull().references(...)`);
+    for (const fk of t.foreignKeys)
+      if (fk.columns.includes(c.name) && (fk.onDelete === 'setNull' || fk.onUpdate === 'setNull' || fk.onUpdate === 'cascade'))
+        d.error('bad-generated', path, `is in foreign key ${fk.name}, whose ${fk.onDelete === 'setNull' ? "onDelete: 'setNull'" : `onUpdate: '${fk.onUpdate}'`} would write it`, "use 'restrict', 'noAction' or onDelete: 'cascade'");
+  }
 }
 
 function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, d: Diagnostics) {

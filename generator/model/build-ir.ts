@@ -4,7 +4,7 @@ import { ENTITY, isEntity, type EntityDef } from '../dsl/entity.ts';
 import { isEnumFactory } from '../dsl/enum.ts';
 import type { Model } from '../dsl/model.ts';
 import { OPERATIONS, type PermissionsSpec, type Rule } from '../dsl/permissions.ts';
-import { isColumnRef, isSessionRef, type ColumnRef, type SessionRef, type SqlExpr } from '../dsl/sql.ts';
+import { isColumnRef, isSessionRef, isSqlExpr, type ColumnRef, type SessionRef, type SqlExpr } from '../dsl/sql.ts';
 import { literal, quoteIdent } from '../sql/quote.ts';
 import { Diagnostics } from '../ir/diagnostics.ts';
 import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from '../ir/naming.ts';
@@ -137,6 +137,37 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
     return sessionSql(ref.name, ctx.tenancy, initPlan);
   };
   const render = (expr: SqlExpr, where: string, initPlan = false) => renderExpr(expr, (ref) => own(ref, where), session(initPlan));
+  /** A generated column's expression: only this row's columns, nothing of the session (it must be immutable). */
+  const generation = (given: SqlExpr | (() => SqlExpr), column: string): { generated?: string } => {
+    const where = `${t}.${column}`;
+    let expr: unknown = given;
+    try {
+      if (typeof given === 'function') expr = given();
+    } catch (err) {
+      d.error('bad-generated', where, `its generatedAlwaysAs(() => ...) threw: ${(err as Error).message}`, 'check that the thunk names this entity\'s columns, e.g. () => sql`${orders.quantity} * ${orders.price}`');
+      return {};
+    }
+    if (!isSqlExpr(expr)) {
+      d.error('bad-generated', where, `generatedAlwaysAs(...) got ${describe(expr)}, not a sql\`...\` expression`, 'pass sql`...` or a thunk returning it');
+      return {};
+    }
+    let ok = true;
+    const sqlText = renderExpr(
+      expr,
+      (ref) => {
+        if (ref.table === t) return ref.column;
+        d.error('bad-generated', where, `is computed from ${ref.table}.${ref.column}, a column of another entity`, `a generated column computes from its own row only: use columns of ${t} (a value from another table needs a trigger or a view)`);
+        ok = false;
+        return null;
+      },
+      (ref) => {
+        d.error('bad-generated', where, `is computed from me.${ref.name === 'userId' ? 'id' : ref.name}, which changes with each request`, 'a generated column must be immutable: compute it from the row alone, or use a default');
+        ok = false;
+        return 'NULL';
+      },
+    );
+    return ok ? { generated: sqlText } : {};
+  };
 
   const columns: Column[] = [];
   const pkColumns: string[] = [];
@@ -159,6 +190,7 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
       renamedFrom: s.renamedFrom,
       backfill: s.backfill ? render(s.backfill, name) : null,
       ...(s.identity ? { identity: buildIdentity(s.identity) } : {}),
+      ...(s.generated ? generation(s.generated, name) : {}),
     });
     if (s.primaryKey) pkColumns.push(name);
     if (s.unique) uniques.push({ name: uniqueName(t, [name]), columns: [name] });

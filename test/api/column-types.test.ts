@@ -133,7 +133,8 @@ describeEachEngine('API: column types beyond EPIC-01', (engine) => {
   it('a row of every type reads back as written: create, get, list, update', async () => {
     const created = await create(FULL);
     expect(created.status).toBe(201);
-    const expected = { ...FULL, id: expect.any(String), shop_id: expect.any(String), sku: 'AB-12' };
+    // total and sku_key are computed by the database (double precision arithmetic, as JavaScript's)
+    const expected = { ...FULL, id: expect.any(String), shop_id: expect.any(String), sku: 'AB-12', total: FULL.price * FULL.quantity, sku_key: 'ab-12' };
     expect(created.body).toEqual(expected);
     expect((await call('GET', `/v1/products/${created.body.id}`)).body).toEqual(expected);
     const listed = await call('GET', `/v1/products?sku=eq.AB-12`);
@@ -141,8 +142,9 @@ describeEachEngine('API: column types beyond EPIC-01', (engine) => {
     const change = { quantity: -32768, weight: -2.5, price: 1e-300, opens_at: '00:00:00.000001', lead_time: 'PT-0.5S', thumbnail: '', contact: null, slots: [] };
     const patched = await call('PATCH', `/v1/products/${created.body.id}`, change);
     expect(patched.status).toBe(200);
-    expect(patched.body).toEqual({ ...expected, ...change });
-    expect((await call('GET', `/v1/products/${created.body.id}`)).body).toEqual({ ...expected, ...change });
+    const after = { ...expected, ...change, total: change.price * change.quantity };
+    expect(patched.body).toEqual(after);
+    expect((await call('GET', `/v1/products/${created.body.id}`)).body).toEqual(after);
   });
 
   it('edge values of each type read back exactly; PostgreSQL normalizes some forms to its own', async () => {
@@ -239,6 +241,25 @@ describeEachEngine('API: column types beyond EPIC-01', (engine) => {
         expect(seen, sort).toEqual(order.rows.map((r) => r.id));
       }
     for (const id of made) await call('DELETE', `/v1/products/${id}`);
+  });
+
+  it('generated columns: computed on create and on every update, filterable and sortable, never in a request', async () => {
+    const a = await create({ sku: 'G-1', price: 2.5, quantity: 4 });
+    expect(a.body).toMatchObject({ total: 10, sku_key: 'g-1' });
+    const b = await create({ sku: 'G-2 ', quantity: 3 });
+    expect(b.body).toMatchObject({ total: null, sku_key: 'g-2' });
+    expect((await call('PATCH', `/v1/products/${b.body.id}`, { price: 1.5 })).body).toMatchObject({ total: 4.5 });
+    const ids = async (query: string) => ((await call('GET', `/v1/products?${query}`)).body.data as { id: string }[]).map((r) => r.id);
+    expect(await ids('total=gt.5&sku_key=in.(g-1,g-2)')).toEqual([a.body.id]);
+    expect(await ids('sort=-total&sku_key=in.(g-1,g-2)')).toEqual([a.body.id, b.body.id]);
+    for (const [method, url] of [['POST', '/v1/products'], ['PATCH', `/v1/products/${a.body.id}`]] as const)
+      for (const field of ['total', 'sku_key']) {
+        const r = await call(method, url, { sku: 'G-3', [field]: field === 'total' ? 1 : 'x' });
+        expect(r.status).toBe(400);
+        expect(r.body).toMatchObject({ code: 'validation_failed', field, message: `${field} is not a known field` });
+      }
+    await call('DELETE', `/v1/products/${a.body.id}`);
+    await call('DELETE', `/v1/products/${b.body.id}`);
   });
 
   it('identity columns: numbered by the database; an ALWAYS one is never in a request, a BY DEFAULT one may be', async () => {

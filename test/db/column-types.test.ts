@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import {
-  array, bigint, bytea, char, citext, doublePrecision, entity, integer, interval, real, smallint, text, time, uuid, varchar, type ColumnBuilder,
+  array, bigint, bytea, char, citext, doublePrecision, entity, index, integer, interval, numeric, real, smallint, sql, text, time, unique, uuid, varchar, type ColumnBuilder, type SqlExpr,
 } from '../../generator/dsl/index.ts';
 import { readSql } from '../../generator/emit/api/value-sql.ts';
 import type { Ir } from '../../generator/ir/types.ts';
@@ -224,5 +224,40 @@ describeEachEngine('column types beyond EPIC-01', (engine) => {
     expect(await rows(db, `select format_type(seqtypid, null) as t from pg_sequence where seqrelid = pg_get_serial_sequence('tickets', 'serial')::regclass`)).toEqual([{ t: 'bigint' }]);
     await migrateDown(db, grow, { to: 0 });
     await verifyMigrations(db, grow);
+  });
+
+  it('generated columns: computed for every row; a new expression, a plain column made generated and back, and a type change under them, each up, down and up again with rows', async () => {
+    const v = (step: 1 | 2 | 3) => {
+      const lines = entity('lines', {
+        id: uuid().primaryKey().defaultRandom(),
+        qty: step === 3 ? bigint().notNull() : integer().notNull(),
+        price: numeric(10, 2).notNull(),
+        total: numeric(14, 2).generatedAlwaysAs((): SqlExpr => (step === 1 ? sql`${lines.qty} * ${lines.price}` : sql`round(${lines.qty} * ${lines.price} * 1.19, 2)`)),
+        label: step === 1 ? varchar(40) : text().notNull().generatedAlwaysAs((): SqlExpr => sql`'x' || ${lines.qty}::text`),
+        code: step === 1 ? text().generatedAlwaysAs((): SqlExpr => sql`'L' || ${lines.qty}::text`) : text(),
+      }, { constraints: (t) => [index(t.total), unique(t.code)] });
+      return model({ lines });
+    };
+    const chain = migrationChain([v(1), v(2), v(3)]);
+    await verifyMigrations(db, chain);
+    await resetPublicSchema(db);
+    await migrateUp(db, chain.slice(0, 1));
+    await db.exec(`insert into lines (qty, price, label) values (2, 10, 'kept?'), (3, 1.5, null)`);
+    const read = () => rows(db, `select qty::int as qty, total::text as total, label, code from lines order by qty`);
+    expect(await read()).toEqual([{ qty: 2, total: '20.00', label: 'kept?', code: 'L2' }, { qty: 3, total: '4.50', label: null, code: 'L3' }]);
+    await migrateUp(db, chain.slice(0, 2));
+    // total computed anew, label's values replaced by computed ones, code's computed values kept as plain values
+    expect(await read()).toEqual([{ qty: 2, total: '23.80', label: 'x2', code: 'L2' }, { qty: 3, total: '5.36', label: 'x3', code: 'L3' }]);
+    await db.exec(`update lines set code = 'changed' where qty = 2; update lines set qty = 4 where qty = 3`);
+    expect(await read()).toEqual([{ qty: 2, total: '23.80', label: 'x2', code: 'changed' }, { qty: 4, total: '7.14', label: 'x4', code: 'L3' }]);
+    await expect(db.exec(`update lines set total = 1`)).rejects.toThrow(/can only be updated to DEFAULT/);
+    await migrateUp(db, chain);
+    expect(await read()).toEqual([{ qty: 2, total: '23.80', label: 'x2', code: 'changed' }, { qty: 4, total: '7.14', label: 'x4', code: 'L3' }]);
+    await migrateDown(db, chain, { to: 1 });
+    // the old expression again; label keeps the computed values as plain ones; code computed again
+    expect(await read()).toEqual([{ qty: 2, total: '20.00', label: 'x2', code: 'L2' }, { qty: 4, total: '6.00', label: 'x4', code: 'L4' }]);
+    expect(await rows(db, `select attname, attgenerated from pg_attribute where attrelid = 'lines'::regclass and attname in ('label', 'code', 'total') order by attname`)).toEqual([
+      { attname: 'code', attgenerated: 's' }, { attname: 'label', attgenerated: '' }, { attname: 'total', attgenerated: 's' },
+    ]);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isWidening } from '../../generator/diff/column-types.ts';
 import {
-  array, bigint, bytea, char, citext, defineSeeds, doublePrecision, entity, integer, interval, real, row, smallint, text, time, uuid, type SeedProfile,
+  array, bigint, boolean, bytea, char, citext, defineSeeds, doublePrecision, entity, index, integer, interval, me, numeric, real, row, smallint, sql, text, time,
+  timestamptz, uuid, type SeedProfile, type SqlExpr,
 } from '../../generator/dsl/index.ts';
+import { defineModel } from '../../generator/dsl/model.ts';
+import { buildIr } from '../../generator/model/build-ir.ts';
 import { Diagnostics } from '../../generator/ir/diagnostics.ts';
+import { validateIr } from '../../generator/ir/validate.ts';
 import { buildSeeds } from '../../generator/ir/seed-build.ts';
 import { inputSchema } from '../../generator/emit/api/json-schema.ts';
 import { fitsTest } from '../../generator/emit/fits.ts';
@@ -188,6 +192,83 @@ describe('column types beyond EPIC-01', () => {
         "model/seed.ts: seeds.default.events['e'].id: error: id, the primary key, is an identity column: a seed row cannot fix it, so a second run would insert the row again; seed entities with a uuid primary key (filled from the row's key), or leave events out of the seed [seed-missing-column]",
         "model/seed.ts: seeds.default.events['f'].id: error: gives id, an identity column: the database numbers it; leave id out of the seed row [seed-generated-column]",
         "model/seed.ts: seeds.default.tickets['a'].no: error: gives no, an identity column: the database numbers it; leave no out of the seed row [seed-generated-column]",
+      ]);
+    });
+  });
+
+  describe('generated columns', () => {
+    const other = entity('other', { id: uuid().primaryKey().defaultRandom(), rate: numeric(5, 2) });
+
+    it('build into the IR with their expression quoted; no request, grant or seed writes them', () => {
+      const orders = entity('orders', {
+        id: uuid().primaryKey().defaultRandom(),
+        qty: integer().notNull(),
+        price: numeric(10, 2).notNull(),
+        total: numeric(12, 2).notNull().generatedAlwaysAs((): SqlExpr => sql`${orders.qty} * ${orders.price}`),
+        note: text(),
+      }, { tenancy: 'global' });
+      const orgs = entity('orgs', { id: uuid().primaryKey().defaultRandom() }, { tenancy: 'root' });
+      const { ir, diagnostics } = build({ orders, orgs }, { root: orgs });
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const t = ir.tables.find((x) => x.name === 'orders')!;
+      expect(t.columns.find((c) => c.name === 'total')).toMatchObject({ generated: '"qty" * "price"', notNull: true, default: null });
+      expect('generated' in t.columns.find((c) => c.name === 'qty')!).toBe(false);
+      expect(t.grants[0]!.updateColumns).toEqual(['qty', 'price', 'note']);
+    });
+
+    it('gen refuses an expression of another entity or the session, another generated column, and what a generated column cannot also have', () => {
+      const bad = entity('bad', {
+        id: uuid().primaryKey().defaultRandom(),
+        a: integer(),
+        b: numeric(10, 2).generatedAlwaysAs((): SqlExpr => sql`${bad.a} * ${other.rate}`),
+        c: uuid().generatedAlwaysAs(sql`${me.id}`),
+        d: integer().generatedAlwaysAs((): SqlExpr => sql`${bad.e} + 1`),
+        e: integer().generatedAlwaysAs((): SqlExpr => sql`${bad.a} + 1`),
+        f: integer().generatedAlwaysAs((): SqlExpr => sql`${bad.f} + 1`),
+        g: integer().default(1).generatedAlwaysAs((): SqlExpr => sql`${bad.a}`),
+        h: bigint().generatedAlwaysAsIdentity().generatedAlwaysAs((): SqlExpr => sql`${bad.a}`),
+        i: timestamptz().onUpdateNow().generatedAlwaysAs(sql`'2020-01-01T00:00:00Z'::timestamptz`),
+        j: integer().generatedAlwaysAs(() => {
+          throw new Error('not yet');
+        }),
+        k: uuid().references(() => other.id, { onDelete: 'setNull' }).generatedAlwaysAs(sql`NULL::uuid`),
+      }, { constraints: (t) => [index(t.k)] });
+      const ds = build({ bad, other }).diagnostics;
+      expect(codes(ds).filter((c) => c.startsWith('bad-generated'))).toEqual([
+        'bad-generated bad.b', 'bad-generated bad.c', 'bad-generated bad.d', 'bad-generated bad.f', 'bad-generated bad.g', 'bad-generated bad.h', 'bad-generated bad.i', 'bad-generated bad.j', 'bad-generated bad.k',
+      ]);
+      const lines = ds.map(formatDiagnostic);
+      expect(lines).toContain('model/test.ts: bad.b: error: is computed from other.rate, a column of another entity; a generated column computes from its own row only: use columns of bad (a value from another table needs a trigger or a view) [bad-generated]');
+      expect(lines).toContain('model/test.ts: bad.c: error: is computed from me.id, which changes with each request; a generated column must be immutable: compute it from the row alone, or use a default [bad-generated]');
+      expect(lines).toContain('model/test.ts: bad.d: error: is computed from generated column e; PostgreSQL computes generated columns from the others only; compute it from the columns the application writes (repeat the other expression if need be) [bad-generated]');
+      expect(lines).toContain('model/test.ts: bad.f: error: is computed from itself; PostgreSQL computes generated columns from the others only; compute it from the columns the application writes (repeat the other expression if need be) [bad-generated]');
+      expect(lines).toContain('model/test.ts: bad.g: error: is generated and has a default too; its expression is its only value; remove a default [bad-generated]');
+    });
+
+    it('the tenant key cannot be generated; a permission listing a generated column is refused', () => {
+      const orgs = entity('orgs', { id: uuid().primaryKey().defaultRandom() }, { tenancy: 'root', permissions: { admin: 'read' } });
+      const users = entity('users', {
+        id: uuid().primaryKey().defaultRandom(),
+        organization_id: uuid().notNull().references(() => orgs.id),
+        role: text().notNull().oneOf(['admin']),
+        active: boolean().notNull().default(true),
+        name: text(),
+        name_key: text().generatedAlwaysAs((): SqlExpr => sql`lower(${users.name})`),
+      }, { tenancy: 'scoped', constraints: (t) => [index(t.organization_id)], permissions: (t) => ({ admin: { select: true, update: { columns: [t.name, t.name_key] } } }) });
+      const d = new Diagnostics(() => 'model/test.ts');
+      validateIr(buildIr(defineModel({ schema: { orgs, users }, tenancy: { root: orgs }, users: { entity: users, role: 'role', active: 'active' } }), { comments: {}, files: {} }, d), d);
+      expect(codes(d.sorted().filter((x) => x.severity === 'error'))).toEqual(['permission-column users.name_key']);
+      const keyed = entity('notes', { id: uuid().primaryKey().defaultRandom(), organization_id: uuid().notNull().references(() => orgs.id).generatedAlwaysAs(sql`gen_random_uuid()`) }, { tenancy: 'scoped', constraints: (t) => [index(t.organization_id)] });
+      expect(codes(build({ orgs: entity('orgs', { id: uuid().primaryKey().defaultRandom() }, { tenancy: 'root' }), keyed }, { root: orgs }).diagnostics)).toContain('bad-generated notes.organization_id');
+    });
+
+    it('a seed row may not give a generated column', () => {
+      const items = entity('items', { id: uuid().primaryKey().defaultRandom(), qty: integer().notNull(), twice: integer().generatedAlwaysAs((): SqlExpr => sql`${items.qty} * 2`) });
+      const { ir } = build({ items });
+      const d = new Diagnostics(() => 'model/seed.ts');
+      buildSeeds(defineSeeds({ default: [row(items, 'a', { qty: 1 }), row(items, 'b', { qty: 1, twice: 2 })] }), ir, (...a) => d.error(...a));
+      expect(d.sorted().map(formatDiagnostic)).toEqual([
+        "model/seed.ts: seeds.default.items['b'].twice: error: gives twice, a generated column: the database computes it from the row; leave twice out of the seed row [seed-generated-column]",
       ]);
     });
   });

@@ -1,5 +1,5 @@
 import {
-  array, bigint, bytea, char, citext, doublePrecision, entity, index, integer, interval, real, smallint, text, time, unique, uuid,
+  array, bigint, bytea, char, citext, doublePrecision, entity, index, integer, interval, real, smallint, sql, text, time, unique, uuid, type SqlExpr,
 } from '../../../../generator/dsl/index.ts';
 
 /**
@@ -33,12 +33,16 @@ export const products = entity('products', {
   sizes: array(smallint()),
   ratios: array(real()),
   slots: array(time()),
+  /** Computed by the database from price and quantity; never written by a request or a seed. */
+  total: doublePrecision().generatedAlwaysAs((): SqlExpr => sql`${products.price} * ${products.quantity}`),
+  /** A search key computed from the SKU. */
+  sku_key: text().notNull().generatedAlwaysAs((): SqlExpr => sql`lower(btrim(${products.sku}))`),
 }, {
   tenancy: 'scoped',
-  constraints: (t) => [index(t.shop_id), unique(t.contact), unique(t.sku)],
+  constraints: (t) => [index(t.shop_id), unique(t.contact), unique(t.sku), index(t.shop_id, t.total)],
   api: {
-    filterable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail'],
-    sortable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail'],
+    filterable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail', 'total', 'sku_key'],
+    sortable: ['sku', 'contact', 'quantity', 'weight', 'price', 'opens_at', 'lead_time', 'thumbnail', 'total'],
   },
 });
 

@@ -96,8 +96,8 @@ export const resources: readonly Resource[] = [
       "update",
       "delete"
     ],
-    "select": "\"id\", \"shop_id\", \"sku\"::text AS \"sku\", \"contact\", \"quantity\", \"weight\", \"price\", \"opens_at\"::text AS \"opens_at\", CASE WHEN \"lead_time\" IS NULL THEN NULL ELSE coalesce(nullif(concat('P', nullif(extract(year from \"lead_time\"), 0) || 'Y', nullif(extract(month from \"lead_time\"), 0) || 'M', nullif(extract(day from \"lead_time\"), 0) || 'D', nullif('T' || concat(nullif(extract(hour from \"lead_time\"), 0) || 'H', nullif(extract(minute from \"lead_time\"), 0) || 'M', nullif(trim_scale(extract(second from \"lead_time\")), 0) || 'S'), 'T')), 'P'), 'PT0S') END AS \"lead_time\", replace(encode(\"thumbnail\", 'base64'), chr(10), '') AS \"thumbnail\", to_jsonb(\"aliases\") AS \"aliases\", to_jsonb(\"sizes\") AS \"sizes\", to_jsonb(\"ratios\") AS \"ratios\", to_jsonb(\"slots\") AS \"slots\"",
-    "raw": "\"id\", \"shop_id\", \"sku\", \"contact\", \"quantity\", \"weight\", \"price\", \"opens_at\", \"lead_time\", \"thumbnail\", \"aliases\", \"sizes\", \"ratios\", \"slots\"",
+    "select": "\"id\", \"shop_id\", \"sku\"::text AS \"sku\", \"contact\", \"quantity\", \"weight\", \"price\", \"opens_at\"::text AS \"opens_at\", CASE WHEN \"lead_time\" IS NULL THEN NULL ELSE coalesce(nullif(concat('P', nullif(extract(year from \"lead_time\"), 0) || 'Y', nullif(extract(month from \"lead_time\"), 0) || 'M', nullif(extract(day from \"lead_time\"), 0) || 'D', nullif('T' || concat(nullif(extract(hour from \"lead_time\"), 0) || 'H', nullif(extract(minute from \"lead_time\"), 0) || 'M', nullif(trim_scale(extract(second from \"lead_time\")), 0) || 'S'), 'T')), 'P'), 'PT0S') END AS \"lead_time\", replace(encode(\"thumbnail\", 'base64'), chr(10), '') AS \"thumbnail\", to_jsonb(\"aliases\") AS \"aliases\", to_jsonb(\"sizes\") AS \"sizes\", to_jsonb(\"ratios\") AS \"ratios\", to_jsonb(\"slots\") AS \"slots\", \"total\", \"sku_key\"",
+    "raw": "\"id\", \"shop_id\", \"sku\", \"contact\", \"quantity\", \"weight\", \"price\", \"opens_at\", \"lead_time\", \"thumbnail\", \"aliases\", \"sizes\", \"ratios\", \"slots\", \"total\", \"sku_key\"",
     "columns": {
       "id": {
         "sql": "\"id\"",
@@ -238,6 +238,26 @@ export const resources: readonly Resource[] = [
         "param": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::time[]",
         "list": "NULL",
         "text": "\"slots\"::text"
+      },
+      "total": {
+        "sql": "\"total\"",
+        "kind": "double",
+        "nullable": true,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::double precision",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::double precision[]",
+        "text": "\"total\"::text"
+      },
+      "sku_key": {
+        "sql": "\"sku_key\"",
+        "kind": "text",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::text",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::text[]",
+        "text": "\"sku_key\"::text"
       }
     },
     "insertable": [
@@ -276,7 +296,9 @@ export const resources: readonly Resource[] = [
       "price",
       "opens_at",
       "lead_time",
-      "thumbnail"
+      "thumbnail",
+      "total",
+      "sku_key"
     ],
     "sortable": [
       "sku",
@@ -286,7 +308,8 @@ export const resources: readonly Resource[] = [
       "price",
       "opens_at",
       "lead_time",
-      "thumbnail"
+      "thumbnail",
+      "total"
     ],
     "relations": [],
     "access": null

@@ -340,6 +340,19 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
           "type": "string",
           "pattern": "^(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?|24:00:00(\\.0{1,6})?)$"
         }
+      },
+      "total": {
+        "description": "Computed by the database from price and quantity; never written by a request or a seed.",
+        "type": [
+          "number",
+          "null"
+        ],
+        "readOnly": true
+      },
+      "sku_key": {
+        "description": "A search key computed from the SKU.",
+        "type": "string",
+        "readOnly": true
       }
     },
     "required": [
@@ -356,7 +369,9 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "aliases",
       "sizes",
       "ratios",
-      "slots"
+      "slots",
+      "total",
+      "sku_key"
     ],
     "additionalProperties": false
   },
@@ -1116,7 +1131,9 @@ export const routes: readonly RouteSpec[] = [
               "lead_time",
               "-lead_time",
               "thumbnail",
-              "-thumbnail"
+              "-thumbnail",
+              "total",
+              "-total"
             ],
             "description": "Sort column, `-` for descending; ties are broken by id. Default: id."
           },
@@ -1200,6 +1217,26 @@ export const routes: readonly RouteSpec[] = [
           "thumbnail": {
             "type": "array",
             "description": "Filter on thumbnail: `op.value` with op one of eq, ne, lt, lte, gt, gte, in, is (`in.(a,b)`, `is.null`, `is.notnull`); repeat to combine with AND.",
+            "maxItems": 8,
+            "items": {
+              "type": "string",
+              "pattern": "^(eq|ne|lt|lte|gt|gte|in|is)\\.",
+              "maxLength": 4096
+            }
+          },
+          "total": {
+            "type": "array",
+            "description": "Filter on total: `op.value` with op one of eq, ne, lt, lte, gt, gte, in, is (`in.(a,b)`, `is.null`, `is.notnull`); repeat to combine with AND.",
+            "maxItems": 8,
+            "items": {
+              "type": "string",
+              "pattern": "^(eq|ne|lt|lte|gt|gte|in|is)\\.",
+              "maxLength": 4096
+            }
+          },
+          "sku_key": {
+            "type": "array",
+            "description": "Filter on sku_key: `op.value` with op one of eq, ne, lt, lte, gt, gte, in, is (`in.(a,b)`, `is.null`, `is.notnull`); repeat to combine with AND.",
             "maxItems": 8,
             "items": {
               "type": "string",

@@ -78,6 +78,8 @@ CREATE TABLE "products" (
   "sizes" smallint[],
   "ratios" real[],
   "slots" time[],
+  "total" double precision GENERATED ALWAYS AS ("price" * "quantity") STORED,
+  "sku_key" text NOT NULL GENERATED ALWAYS AS (lower(btrim("sku"))) STORED,
   CONSTRAINT "products_pkey" PRIMARY KEY ("id"),
   CONSTRAINT "products_shop_id_contact_key" UNIQUE ("shop_id", "contact"),
   CONSTRAINT "products_shop_id_sku_key" UNIQUE ("shop_id", "sku")
@@ -96,6 +98,9 @@ ALTER TABLE "products"
 
 -- index products_shop_id_idx
 CREATE INDEX "products_shop_id_idx" ON "products" ("shop_id");
+
+-- index products_shop_id_total_idx
+CREATE INDEX "products_shop_id_total_idx" ON "products" ("shop_id", "total");
 
 -- row-level security on products, also for its owner
 ALTER TABLE "products" ENABLE ROW LEVEL SECURITY;
@@ -174,6 +179,12 @@ COMMENT ON COLUMN "products"."lead_time" IS 'ISO 8601 duration.';
 
 -- comment on column products.thumbnail
 COMMENT ON COLUMN "products"."thumbnail" IS 'Bytes, as base64.';
+
+-- comment on column products.total
+COMMENT ON COLUMN "products"."total" IS 'Computed by the database from price and quantity; never written by a request or a seed.';
+
+-- comment on column products.sku_key
+COMMENT ON COLUMN "products"."sku_key" IS 'A search key computed from the SKU.';
 
 -- comment on table shops
 COMMENT ON TABLE "shops" IS 'The tenant.';
