@@ -225,7 +225,7 @@ function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, 
     if (type.of.kind === 'array') d.error('bad-type', path, 'is an array of arrays', 'use a one-dimensional array or jsonb');
     else if (type.of.kind === 'interval' || type.of.kind === 'bytea' || type.of.kind === 'char')
       // the API writes these as ISO 8601, base64 and trimmed text, which an array's JSON does not carry
-      d.error('bad-type', path, `is an array of ${sqlType(type.of)}, which the API cannot carry in its wire format`, `use a child entity with a ${type.of.kind} column, or an array of text`);
+      d.error('bad-type', path, `is an array of ${sqlType(type.of)}, which the API cannot carry in its wire format`, `use a child entity with ${type.of.kind === 'interval' ? 'an' : 'a'} ${type.of.kind} column, or an array of text`);
     else checkType(type.of, path, enums, d);
   }
 }

@@ -151,22 +151,20 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
       d.error('bad-generated', where, `generatedAlwaysAs(...) got ${describe(expr)}, not a sql\`...\` expression`, 'pass sql`...` or a thunk returning it');
       return {};
     }
-    let ok = true;
     const sqlText = renderExpr(
       expr,
       (ref) => {
         if (ref.table === t) return ref.column;
         d.error('bad-generated', where, `is computed from ${ref.table}.${ref.column}, a column of another entity`, `a generated column computes from its own row only: use columns of ${t} (a value from another table needs a trigger or a view)`);
-        ok = false;
         return null;
       },
       (ref) => {
         d.error('bad-generated', where, `is computed from me.${ref.name === 'userId' ? 'id' : ref.name}, which changes with each request`, 'a generated column must be immutable: compute it from the row alone, or use a default');
-        ok = false;
         return 'NULL';
       },
     );
-    return ok ? { generated: sqlText } : {};
+    // kept even when wrong (gen stops on the errors): what else is wrong with the column is reported too
+    return { generated: sqlText };
   };
 
   const columns: Column[] = [];

@@ -95,7 +95,7 @@ describe('column types beyond EPIC-01', () => {
     expect(ds.map(formatDiagnostic).filter((l) => /things\.[abdh]:/.test(l))).toEqual([
       'model/test.ts: things.a: error: char(0) is not a valid length; use a whole number from 1 to 10485760, or text() [bad-type]',
       'model/test.ts: things.b: error: char(-2) is not a valid length; use a whole number from 1 to 10485760, or text() [bad-type]',
-      'model/test.ts: things.d: error: is an array of interval, which the API cannot carry in its wire format; use a child entity with a interval column, or an array of text [bad-type]',
+      'model/test.ts: things.d: error: is an array of interval, which the API cannot carry in its wire format; use a child entity with an interval column, or an array of text [bad-type]',
       "model/test.ts: things.h: error: default \"1 day\" is not an ISO 8601 duration such as 'P1DT2H30M' or 'PT0.5S'; give a default of type interval [bad-default]",
     ]);
   });
