@@ -1,6 +1,7 @@
+import type { ExtensionName } from '../ir/extensions.ts';
 import { ROLE_FUNCTION, TENANT_FOR_FUNCTION, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_FUNCTION } from '../ir/tenancy.ts';
-import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
+import type { Check, Column, ColumnDefault, ColumnType, EnumType, ForeignKey, Grant, Identity, Index, Policy, PrimaryKey, Table, Trigger, TriggerKind, Unique } from '../ir/types.ts';
 
 /**
  * schemagen's own functions, emitted when the model uses them: trigger functions (named by trigger
@@ -27,6 +28,9 @@ export type Change =
   | { readonly kind: 'alterRole'; readonly from: DbRole; readonly to: DbRole }
   | { readonly kind: 'grantSchemaUsage'; readonly role: string }
   | { readonly kind: 'revokeSchemaUsage'; readonly role: string }
+  // extensions the columns need: created only where missing, dropped only by the migrations that made them
+  | { readonly kind: 'createExtension'; readonly name: ExtensionName }
+  | { readonly kind: 'dropExtension'; readonly name: ExtensionName }
   // enums
   | { readonly kind: 'createEnum'; readonly enum: EnumType }
   | { readonly kind: 'dropEnum'; readonly enum: EnumType }
@@ -47,6 +51,20 @@ export type Change =
   | { readonly kind: 'dropColumn'; readonly table: string; readonly column: Column }
   | { readonly kind: 'renameColumn'; readonly table: string; readonly from: string; readonly to: string }
   /**
+   * A generated column computed anew, in two steps around the other column changes (PostgreSQL 15 cannot
+   * change an expression in place, nor the type of a column a generated one is computed from). This one runs
+   * with the removals, with `before` names and definition: `drop` (it is generated again by `generateColumn`)
+   * drops it, else DROP EXPRESSION keeps its values as a plain column. Its down adds the `before` column again.
+   */
+  | { readonly kind: 'ungenerateColumn'; readonly table: string; readonly column: Column; readonly drop: boolean }
+  /**
+   * The `after` generated column, added with its expression (PostgreSQL computes every row). `dropped`: the
+   * column was generated before and `ungenerateColumn` dropped it; otherwise it was a plain column whose values
+   * the computed ones replace (destructive), and the down turns it back into `before` (DROP EXPRESSION, then
+   * its type, NOT NULL, default and comment).
+   */
+  | { readonly kind: 'generateColumn'; readonly table: string; readonly column: Column; readonly before: Column; readonly dropped: boolean }
+  /**
    * A narrowing (or a cast that can fail) first checks every row and stops, naming them, before anything
    * changes: `key` names an example row, `maintenance` opens the owner's path so the check sees every row.
    */
@@ -63,6 +81,19 @@ export type Change =
   | { readonly kind: 'setNotNull'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly backfill: string | null; readonly default: ColumnDefault | null; readonly maintenance: boolean }
   | { readonly kind: 'dropNotNull'; readonly table: string; readonly column: string }
   | { readonly kind: 'alterColumnDefault'; readonly table: string; readonly column: string; readonly type: ColumnType; readonly from: ColumnDefault | null; readonly to: ColumnDefault | null }
+  /**
+   * Identity added (`to` only), removed (`from` only) or changed in place. An identity added to a column
+   * with rows restarts its sequence after them (`maintenance`: the owner's path, to see every row).
+   */
+  | {
+      readonly kind: 'alterIdentity';
+      readonly table: string;
+      readonly column: string;
+      readonly type: ColumnType;
+      readonly from: Identity | null;
+      readonly to: Identity | null;
+      readonly maintenance: boolean;
+    }
   // constraints (the down of a drop re-adds the `before` definition)
   | { readonly kind: 'addPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }
   | { readonly kind: 'dropPrimaryKey'; readonly table: string; readonly pk: PrimaryKey }

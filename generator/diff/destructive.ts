@@ -1,8 +1,10 @@
+import { databaseFilled } from '../ir/permissions.ts';
+import type { ColumnType } from '../ir/types.ts';
 import { sqlType } from '../sql/quote.ts';
 import type { Change } from './changes.ts';
 import { isWidening } from './column-types.ts';
 
-export type HazardCode = 'drop-table' | 'drop-column' | 'narrowing-type' | 'set-not-null' | 'add-not-null';
+export type HazardCode = 'drop-table' | 'drop-column' | 'narrowing-type' | 'set-not-null' | 'add-not-null' | 'generate-column';
 
 /**
  * A step that can lose data or fail on existing rows. gen refuses a plan with
@@ -43,8 +45,16 @@ export function hazardOf(change: Change): Hazard | null {
       return {
         code: 'narrowing-type',
         path: `${change.table}.${change.column}`,
-        risk: `changes ${change.table}.${change.column} from ${sqlType(change.from)} to ${sqlType(change.to)}, which can truncate values or fail on rows that do not fit`,
+        risk: `changes ${change.table}.${change.column} from ${sqlType(change.from)} to ${sqlType(change.to)}, ${narrowingRisk(change.to)}`,
         fix: `keep a type at least as wide (e.g. ${sqlType(change.from)}), or add a new column and copy the data in steps; ${ALLOW}`,
+      };
+    case 'generateColumn':
+      if (change.dropped) return null;
+      return {
+        code: 'generate-column',
+        path: `${change.table}.${change.column.name}`,
+        risk: `turns ${change.table}.${change.column.name} into a generated column: the values rows hold are replaced by computed ones`,
+        fix: `add the generated column under another name and drop this one when its values are no longer needed; ${ALLOW}`,
       };
     case 'setNotNull':
       if (change.backfill !== null || change.default !== null) return null;
@@ -55,7 +65,7 @@ export function hazardOf(change: Change): Hazard | null {
         fix: `give the column a .default(...) or a .backfill(sql\`...\`) that fills those rows; ${ALLOW}`,
       };
     case 'addColumn':
-      if (!change.column.notNull || change.column.default !== null || change.column.backfill !== null) return null;
+      if (!change.column.notNull || databaseFilled(change.column) || change.column.backfill !== null) return null;
       return {
         code: 'add-not-null',
         path: `${change.table}.${change.column.name}`,
@@ -66,6 +76,14 @@ export function hazardOf(change: Change): Hazard | null {
       return null;
   }
 }
+
+/** What a type change that is not a widening can do to the values, by the type it changes to. */
+const narrowingRisk = (to: ColumnType): string =>
+  to.kind === 'citext'
+    ? 'which compares values case-insensitively: a unique key on it fails on rows that differ only in case'
+    : to.kind === 'real' || to.kind === 'double'
+      ? 'which rounds values to its precision and fails on rows out of its range'
+      : 'which can truncate values or fail on rows that do not fit';
 
 export const hazardsOf = (changes: readonly Change[]): Hazard[] => changes.flatMap((c) => hazardOf(c) ?? []);
 

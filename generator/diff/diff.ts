@@ -1,6 +1,7 @@
 import { canonicalJson, jsonEqual } from '../emit/canonical-json.ts';
-import type { Column, EnumType, Ir, Table } from '../ir/types.ts';
+import type { Column, EnumType, Grant, Ir, Table } from '../ir/types.ts';
 import { quoteIdent, sqlType } from '../sql/quote.ts';
+import { usedExtensions } from '../ir/extensions.ts';
 import { dbRoles } from '../ir/permissions.ts';
 import { FUNCTION_DEPENDS, type Change, type FunctionSettings, type LibraryFunction } from './changes.ts';
 import { keyed } from './keyed.ts';
@@ -36,6 +37,7 @@ export function diff(before: Ir, after: Ir): DiffResult {
   const rw = new Rewriter(renames);
   const out: Change[] = [];
   diffRole(before, after, out);
+  diffExtensions(before, after, out);
   diffEnums(before.enums, after.enums, out, problems);
   diffFunctions(before, after, out);
   diffTables(before, after, rw, out);
@@ -47,6 +49,13 @@ function diffRole(before: Ir, after: Ir, out: Change[]) {
   for (const role of created) out.push({ kind: 'createRole', role }, { kind: 'grantSchemaUsage', role: role.name });
   for (const role of dropped) out.push({ kind: 'revokeSchemaUsage', role: role.name }, { kind: 'dropRole', role });
   for (const [from, to] of kept) if (!same(from, to)) out.push({ kind: 'alterRole', from, to });
+}
+
+function diffExtensions(before: Ir, after: Ir, out: Change[]) {
+  const was = usedExtensions(before);
+  const now = usedExtensions(after);
+  for (const name of now) if (!was.includes(name)) out.push({ kind: 'createExtension', name });
+  for (const name of was) if (!now.includes(name)) out.push({ kind: 'dropExtension', name });
 }
 
 function diffEnums(before: readonly EnumType[], after: readonly EnumType[], out: Change[], problems: Problem[]) {
@@ -132,15 +141,17 @@ function diffTables(before: Ir, after: Ir, rw: Rewriter, out: Change[]) {
   // Columns whose type changes, and keys that are dropped: foreign keys and policies on them are rebuilt around the change.
   const retyped = new Set<string>();
   const droppedKeys = new Set<string>();
+  // Generated columns computed anew (dropped and added in one direction or the other): everything on them is rebuilt too.
+  const regenerated = new Set<string>();
   for (const k of kept) {
     if (k.orig.name !== k.now.name) out.push({ kind: 'renameTable', from: k.orig.name, to: k.now.name });
-    diffColumns(k, out, retyped);
-    diffConstraints(k, out, names, droppedKeys);
+    diffColumns(k, out, retyped, regenerated);
+    diffConstraints(k, out, names, droppedKeys, regenerated);
   }
-  for (const k of kept) diffSecurity(k, out, retyped, droppedKeys);
+  for (const k of kept) diffSecurity(k, out, retyped, droppedKeys, regenerated);
 }
 
-function diffColumns({ orig, was, now }: KeptTable, out: Change[], retyped: Set<string>) {
+function diffColumns({ orig, was, now }: KeptTable, out: Change[], retyped: Set<string>, regenerated: Set<string>) {
   const table = now.name;
   const { created, dropped, kept } = keyed(
     orig.columns.map((c, i) => ({ orig: c, was: was.columns[i]! })),
@@ -153,9 +164,29 @@ function diffColumns({ orig, was, now }: KeptTable, out: Change[], retyped: Set<
     out.push({ kind: 'addColumn', table, column: c, maintenance: usesMaintenance(orig) });
     if (c.comment) out.push({ kind: 'commentOn', target: { kind: 'column', table, column: c.name }, comment: c.comment, previous: null });
   }
+  // a generated column computed from a column that changes type must go first: PostgreSQL refuses that ALTER TYPE
+  const typeChanges = new Set(kept.filter(([x, a]) => sqlType(x.was.type) !== sqlType(a.type)).map(([, a]) => a.name));
+  const fromRetyped = (expr: string | undefined) => expr !== undefined && [...typeChanges].some((n) => expr.includes(quoteIdent(n)));
   for (const [{ orig: o, was: b }, a] of kept) {
+    const wasGenerated = b.generated !== undefined;
+    const isGenerated = a.generated !== undefined;
+    // computed anew: a new expression, a new type (no USING on a generated column), or a column it uses changes type
+    const anew = isGenerated && (!wasGenerated || b.generated !== a.generated || sqlType(b.type) !== sqlType(a.type) || fromRetyped(a.generated));
+    if (wasGenerated && (anew || !isGenerated || fromRetyped(b.generated))) {
+      regenerated.add(`${table}.${a.name}`);
+      retyped.add(`${table}.${a.name}`);
+      out.push({ kind: 'ungenerateColumn', table: orig.name, column: o, drop: isGenerated });
+    }
+    if (anew) {
+      regenerated.add(`${table}.${a.name}`);
+      retyped.add(`${table}.${a.name}`);
+      // the step adds the column with everything it has now: its name, type, NOT NULL and comment included
+      out.push({ kind: 'generateColumn', table, column: a, before: b, dropped: wasGenerated });
+      continue;
+    }
     if (o.name !== a.name) out.push({ kind: 'renameColumn', table, from: o.name, to: a.name });
-    alterColumn(table, b, a, usesMaintenance(orig), out, retyped, now.primaryKey?.columns ?? []);
+    const plain = wasGenerated && !isGenerated ? { ...b, generated: undefined } : b;
+    alterColumn(table, plain, a, usesMaintenance(orig), out, retyped, now.primaryKey?.columns ?? []);
   }
 }
 
@@ -169,6 +200,7 @@ function alterColumn(table: string, b: Column, a: Column, maintenance: boolean, 
   } else if (!same(b.default, a.default)) {
     out.push({ kind: 'alterColumnDefault', table, column, type: a.type, from: b.default, to: a.default });
   }
+  if (!same(b.identity ?? null, a.identity ?? null)) out.push({ kind: 'alterIdentity', table, column, type: a.type, from: b.identity ?? null, to: a.identity ?? null, maintenance });
   if (!b.notNull && a.notNull) out.push({ kind: 'setNotNull', table, column, type: a.type, backfill: a.backfill, default: a.default, maintenance });
   if (b.notNull && !a.notNull) out.push({ kind: 'dropNotNull', table, column });
   if (b.comment !== a.comment) out.push({ kind: 'commentOn', target: { kind: 'column', table, column }, comment: a.comment, previous: b.comment });
@@ -188,8 +220,15 @@ function beforeNames(ir: Ir): Set<string> {
 
 const keyOf = (table: string, columns: readonly string[]) => `${table}|${[...columns].sort().join(',')}`;
 
-function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Set<string>, droppedKeys: Set<string>) {
+function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Set<string>, droppedKeys: Set<string>, regenerated: Set<string>) {
   const table = now.name;
+  // on a generated column computed anew: dropped before it goes, added after it is back
+  const mine = now.columns.filter((c) => regenerated.has(`${table}.${c.name}`)).map((c) => c.name);
+  const rebuilt = (x: unknown) => {
+    const o = x as { columns?: readonly (string | { name: string })[]; expr?: string; where?: string | null };
+    const cols = (o.columns ?? []).map((c) => (typeof c === 'string' ? c : c.name));
+    return mine.some((n) => cols.includes(n) || (o.expr ?? o.where ?? '').includes(quoteIdent(n)));
+  };
   // a dropped and an added object with the same definition are one renamed object (unless the new name is still taken)
   const renameOr = <T extends { name: string }>(drops: { orig: T; was: T }[], adds: T[], rename: (from: string, to: string) => void, shapeOf: (x: T) => string = shape) => {
     for (const d of [...drops]) {
@@ -203,8 +242,9 @@ function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Se
   const renameConstraint = (from: string, to: string) => out.push({ kind: 'renameConstraint', table, from, to });
 
   // primary key
-  const pkDrops = was.primaryKey && !same(was.primaryKey, now.primaryKey) ? [{ orig: orig.primaryKey!, was: was.primaryKey }] : [];
-  const pkAdds = now.primaryKey && !same(was.primaryKey, now.primaryKey) ? [now.primaryKey] : [];
+  const pkChanged = !same(was.primaryKey, now.primaryKey) || (now.primaryKey !== null && rebuilt(now.primaryKey));
+  const pkDrops = was.primaryKey && pkChanged ? [{ orig: orig.primaryKey!, was: was.primaryKey }] : [];
+  const pkAdds = now.primaryKey && pkChanged ? [now.primaryKey] : [];
   renameOr(pkDrops, pkAdds, renameConstraint);
   for (const d of pkDrops) {
     droppedKeys.add(keyOf(table, d.was.columns));
@@ -212,12 +252,12 @@ function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Se
   }
   for (const pk of pkAdds) out.push({ kind: 'addPrimaryKey', table, pk });
 
-  const compare = <T extends { name: string }>(o: readonly T[], w: readonly T[], n: readonly T[], eq: (a: T, b: T) => boolean = same) => {
+  const compare = <T extends { name: string }>(o: readonly T[], w: readonly T[], n: readonly T[], eq: (a: T, b: T) => boolean = same, rebuild: (x: T) => boolean = rebuilt) => {
     const r = keyed(o.map((x, i) => ({ orig: x, was: w[i]! })), n, (x) => x.orig.name, (x) => x.name);
     const drops = [...r.dropped];
     const adds = [...r.created];
     for (const [b, a] of r.kept)
-      if (!eq(b.was, a)) {
+      if (!eq(b.was, a) || rebuild(a)) {
         drops.push(b);
         adds.push(a);
       }
@@ -237,7 +277,8 @@ function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Se
   for (const d of checks.drops) out.push({ kind: 'dropCheck', table: orig.name, check: d.orig });
   for (const check of checks.adds) out.push({ kind: 'addCheck', table, check });
 
-  const fks = compare(orig.foreignKeys, was.foreignKeys, now.foreignKeys);
+  // foreign keys on a column computed anew are rebuilt with those on retyped columns (diffSecurity)
+  const fks = compare(orig.foreignKeys, was.foreignKeys, now.foreignKeys, same, () => false);
   renameOr(fks.drops, fks.adds, renameConstraint);
   for (const d of fks.drops) out.push({ kind: 'dropForeignKey', table: orig.name, fk: d.orig });
   for (const fk of fks.adds) out.push({ kind: 'addForeignKey', table, fk });
@@ -258,7 +299,7 @@ function diffConstraints({ orig, was, now }: KeptTable, out: Change[], names: Se
  * unchanged foreign key or policy is rebuilt when a key it references is
  * dropped or a column it uses changes type.
  */
-function diffSecurity({ orig, was, now }: KeptTable, out: Change[], retyped: Set<string>, droppedKeys: Set<string>) {
+function diffSecurity({ orig, was, now }: KeptTable, out: Change[], retyped: Set<string>, droppedKeys: Set<string>, regenerated: Set<string>) {
   const table = now.name;
   const wasFks = new Map(was.foreignKeys.map((fk, i) => [fk.name, { orig: orig.foreignKeys[i]!, was: fk }]));
   for (const fk of now.foreignKeys) {
@@ -289,7 +330,9 @@ function diffSecurity({ orig, was, now }: KeptTable, out: Change[], retyped: Set
   const grants = keyed(orig.grants.map((g, i) => ({ orig: g, was: was.grants[i]! })), now.grants, (g) => g.orig.role, (g) => g.role);
   for (const g of grants.dropped) out.push({ kind: 'revoke', table: orig.name, grant: g.orig });
   for (const g of grants.created) out.push({ kind: 'grant', table, grant: g });
-  for (const [b, a] of grants.kept) if (!same(b.was, a)) out.push({ kind: 'revoke', table: orig.name, grant: b.orig }, { kind: 'grant', table, grant: a });
+  // a column dropped and added again loses its column grants: granted again
+  const regrant = (g: Grant) => [g.selectColumns, g.insertColumns, g.updateColumns].some((cols) => cols?.some((c) => regenerated.has(`${table}.${c}`)));
+  for (const [b, a] of grants.kept) if (!same(b.was, a) || regrant(a)) out.push({ kind: 'revoke', table: orig.name, grant: b.orig }, { kind: 'grant', table, grant: a });
 
   if (was.comment !== now.comment) out.push({ kind: 'commentOn', target: { kind: 'table', table }, comment: now.comment, previous: was.comment });
 }

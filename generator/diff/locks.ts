@@ -56,6 +56,12 @@ export function lockOf(change: Change, created: ReadonlySet<string>): LockNote |
           effect: `updates every row of ${t} (the backfill) and then scans it for NULLs under ${BLOCKS_ALL} ${t} wait for the scan; writers of those rows wait for the update`,
           advice: `on a large table, add the column nullable, fill it in batches, then make it NOT NULL in a later migration`,
         };
+      if (c.identity !== undefined || c.generated !== undefined)
+        return {
+          path: `${t}.${c.name}`,
+          effect: `rewrites ${t} (${c.identity !== undefined ? 'numbers every row' : 'computes the generated value of every row'}) under ${BLOCKS_ALL} ${t} wait until it is done`,
+          advice: `on a large table, expect the table to be unavailable for the copy; schedule it, or build the new table beside it`,
+        };
       if (c.default?.kind === 'randomUuid' || c.default?.kind === 'sql')
         return {
           path: `${t}.${c.name}`,

@@ -22,6 +22,7 @@ const at = <K extends ChangeKind>(kind: K, reason: string, when?: (c: ChangeOf<K
 export const ORDER: readonly Position[] = [
   at('createRole', 'grants and policies name the role'),
   at('alterRole', 'with the roles: NOINHERIT before the roles it gives privileges through exist'),
+  at('createExtension', 'columns use the types it brings'),
   at('createEnum', 'columns use the type'),
   at('addEnumValue', 'kept apart from steps that use the value (gen splits them into an earlier migration)'),
   at('createFunction', 'triggers and policies call it; plpgsql bodies are checked when called, so they may name tables made later'),
@@ -36,6 +37,7 @@ export const ORDER: readonly Position[] = [
   at('dropCheck', 'before the columns they use'),
   at('dropUnique', 'after the foreign keys that referenced it'),
   at('dropPrimaryKey', 'after the foreign keys that referenced it'),
+  at('ungenerateColumn', 'a generated column computed anew goes (or becomes plain) before the columns it is computed from are dropped or change type, and after everything that used it'),
   at('dropColumn', 'after everything that used the column'),
   at('dropTable', 'after the foreign keys into it and its own (which other dropped tables may need gone)'),
 
@@ -47,10 +49,13 @@ export const ORDER: readonly Position[] = [
   at('createTable', 'before the columns, keys and foreign keys that reference it'),
   at('addColumn', 'before keys, indexes, policies and grants that use it'),
   at('alterColumnDefault', 'a default goes before its column changes type: the old one might not cast', (c) => c.to === null),
+  at('alterIdentity', 'an identity goes before a default takes its place, and before NOT NULL is dropped', (c) => c.to === null),
   at('alterColumnType', 'after the foreign keys and policies on the column are dropped; before keys that rely on the new type'),
   at('dropNotNull', 'with the other column alterations'),
   at('alterColumnDefault', 'after the type change, so the default is of the new type', (c) => c.to !== null),
   at('setNotNull', 'after the default is in place: its expression fills the rows holding NULL'),
+  at('alterIdentity', 'an identity comes, or changes, once the default is gone and NOT NULL is set', (c) => c.to !== null),
+  at('generateColumn', 'after the columns it is computed from have their new types; before the keys, indexes, policies and grants on it'),
   at('addPrimaryKey', 'foreign keys need the key'),
   at('addUnique', 'foreign keys need the key'),
   at('addCheck', 'after the columns and their new types'),
@@ -65,6 +70,7 @@ export const ORDER: readonly Position[] = [
 
   at('dropFunction', 'after the triggers and policies calling it are gone'),
   at('dropEnum', 'after the columns of the type are gone or changed'),
+  at('dropExtension', 'like dropEnum: after the columns of its types are gone or changed'),
   at('revokeSchemaUsage', 'after every grant to the role is revoked'),
   at('dropRole', 'last: nothing refers to the role any more'),
 ];

@@ -1,3 +1,4 @@
+import { usedExtensions } from '../ir/extensions.ts';
 import { dbRoles } from '../ir/permissions.ts';
 import type { Ir } from '../ir/types.ts';
 import { sqlType } from '../sql/quote.ts';
@@ -6,7 +7,7 @@ import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
 /**
  * Every change that builds `ir` on an empty database, in dependency order:
  * 1. the application role, because grants name it;
- * 2. enum types, because columns use them;
+ * 2. extensions (citext) and enum types, because columns use them;
  * 3. library functions, because triggers and policies call them (plpgsql
  *    bodies are checked at call time, so they may name tables made later);
  * 4. tables, with primary keys, uniques and checks inline;
@@ -20,6 +21,7 @@ import type { Change, FunctionSettings, LibraryFunction } from './changes.ts';
 export function planCreate(ir: Ir): Change[] {
   const changes: Change[] = [];
   for (const role of dbRoles(ir)) changes.push({ kind: 'createRole', role });
+  for (const name of usedExtensions(ir)) changes.push({ kind: 'createExtension', name });
   for (const e of ir.enums) changes.push({ kind: 'createEnum', enum: e });
   const settings = functionSettings(ir);
   for (const fn of usedFunctions(ir)) changes.push({ kind: 'createFunction', fn, settings });

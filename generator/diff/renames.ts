@@ -139,7 +139,7 @@ export class Rewriter {
     return {
       ...t,
       name: this.table(t.name),
-      columns: t.columns.map((c): Column => ({ ...c, name: this.column(t.name, c.name) })),
+      columns: t.columns.map((c): Column => ({ ...c, name: this.column(t.name, c.name), ...(c.generated !== undefined ? { generated: this.expr(t.name, c.generated) } : {}) })),
       primaryKey: t.primaryKey ? { ...t.primaryKey, columns: cols(t.primaryKey.columns) } : null,
       uniques: t.uniques.map((u) => ({ ...u, columns: cols(u.columns) })),
       checks: t.checks.map((c) => ({ ...c, expr: this.expr(t.name, c.expr) })),

@@ -2,7 +2,9 @@ export { me, sql } from './sql.ts';
 export type { ColumnRef, SessionRef, SqlExpr } from './sql.ts';
 export type { Operation, PermissionsSpec, RolePermissions, Rule } from './permissions.ts';
 export { ColumnBuilder } from './column.ts';
-export { uuid, text, varchar, integer, bigint, numeric, boolean, timestamptz, date, jsonb, inet, array } from './types.ts';
+export {
+  uuid, text, varchar, char, citext, smallint, integer, bigint, numeric, real, doublePrecision, boolean, timestamptz, date, time, interval, bytea, jsonb, inet, array,
+} from './types.ts';
 export { pgEnum } from './enum.ts';
 export { entity } from './entity.ts';
 export type { Entity, EntityOptions, RowOf } from './entity.ts';

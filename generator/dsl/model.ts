@@ -8,7 +8,9 @@ export interface TenancySpec {
   readonly handle?: string;
   /** The tenant key column every scoped table carries. Default `organization_id`. */
   readonly key?: string;
+  /** The setting each request's tenant is put in (`set_config`) and policies read. Default `app.<key>` (`app.organization_id`). */
   readonly tenantSetting?: string;
+  /** The setting holding the request's user id. Default `app.user_id`. */
   readonly userSetting?: string;
   readonly appRole?: string;
 }

@@ -92,6 +92,7 @@ function entities(changes: readonly Change[]): Pick<PendingChange, 'added' | 're
     else if (c.kind === 'dropEnum') removed.add(`enum ${c.enum.name}`);
     else if (c.kind === 'renameTable') changed.add(`${c.from} (renamed to ${c.to})`);
     else if (c.kind === 'addEnumValue') changed.add(`enum ${c.enum}`);
+    else if (c.kind === 'createExtension' || c.kind === 'dropExtension') changed.add(`extension ${c.name}`);
     else if (c.kind === 'createRole' || c.kind === 'dropRole' || c.kind === 'alterRole' || c.kind === 'createFunction' || c.kind === 'dropFunction' || c.kind === 'replaceFunction') changed.add('tenancy');
     else if ('table' in c && typeof c.table === 'string') changed.add(c.table);
     else if (c.kind === 'commentOn') changed.add(c.target.kind === 'type' ? `enum ${c.target.name}` : c.target.table);

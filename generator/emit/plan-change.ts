@@ -1,6 +1,6 @@
 import type { Change, ChangeKind } from '../diff/changes.ts';
 import { EVOLVE_PLANNERS } from './plan-evolve.ts';
-import { alterRoleStep, commentStep, enumStep, foreignKeyStep, functionStep, grantStep, indexStep, type Planner, type PlannedStep, policyStep, rlsStep, roleStep, schemaUsageStep, tableStep, triggerStep } from './plan-steps.ts';
+import { alterRoleStep, commentStep, enumStep, extensionStep, foreignKeyStep, functionStep, grantStep, indexStep, type Planner, type PlannedStep, policyStep, rlsStep, roleStep, schemaUsageStep, tableStep, triggerStep } from './plan-steps.ts';
 
 export { columnDefinition, type PlannedStep } from './plan-steps.ts';
 
@@ -9,6 +9,7 @@ const CREATE_PLANNERS = {
   createRole: ({ role }) => roleStep(role),
   alterRole: ({ from, to }) => alterRoleStep(from, to),
   grantSchemaUsage: ({ role }) => schemaUsageStep(role),
+  createExtension: ({ name }) => extensionStep(name),
   createEnum: ({ enum: e }) => enumStep(e),
   createFunction: ({ fn, settings }) => functionStep(fn, settings),
   createTable: ({ table }) => tableStep(table),

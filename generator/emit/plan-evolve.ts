@@ -1,7 +1,8 @@
 import type { ChangeKind } from '../diff/changes.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
 import { isWidening } from '../diff/column-types.ts';
-import type { Column, ColumnType, Table } from '../ir/types.ts';
+import { alterIdentityActions, identityRangeChanges, identitySql, identityStart, isDescending } from '../ir/identity.ts';
+import type { Column, ColumnType, Identity, Table } from '../ir/types.ts';
 import { fitsTest } from './fits.ts';
 import { quoteIdent as q, quoteString, sqlType } from '../sql/quote.ts';
 import {
@@ -9,6 +10,7 @@ import {
   commentStep,
   defaultSql,
   enumStep,
+  extensionStep,
   foreignKeyStep,
   functionSql,
   functionStep,
@@ -69,8 +71,26 @@ function checkFits(table: string, column: string, from: ColumnType, to: ColumnTy
   });
 }
 
+/** After ADD … AS IDENTITY on a column with rows: the sequence continues past the largest value (the smallest, counting down). */
+function restartAfterRows(table: string, column: string, type: ColumnType, i: Identity, maintenance: boolean): string {
+  const down = isDescending(i);
+  return render('sql/identity-restart', {
+    table: q(table),
+    column: q(column),
+    tableLiteral: quoteString(q(table)),
+    columnLiteral: quoteString(column),
+    aggregate: down ? 'min' : 'max',
+    compare: down ? '<=' : '>=',
+    start: identityStart(i, type),
+    maintenance,
+    settingLiteral: quoteString(MAINTENANCE_SETTING),
+  });
+}
+
 const setNotNull = (table: string, column: string) => render('sql/set-not-null', { table: q(table), column: q(column) });
 const dropNotNull = (table: string, column: string) => render('sql/drop-not-null', { table: q(table), column: q(column) });
+const dropExpression = (table: string, column: string) => `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} DROP EXPRESSION;\n`;
+const columnComment = (table: string, column: string, comment: string | null) => (comment ? commentStep({ kind: 'column', table, column }, comment, null).up : '');
 const dropColumn = (table: string, column: string) => render('sql/drop-column', { table: q(table), column: q(column) });
 
 /** ADD COLUMN; NOT NULL with a backfill adds it nullable, fills every row, then sets NOT NULL. */
@@ -102,6 +122,7 @@ const renameStep = (template: string, comment: string, view: Record<string, stri
 export const EVOLVE_PLANNERS = {
   dropRole: ({ role }) => inverse(roleStep(role), `role ${role.name} is no longer used`),
   revokeSchemaUsage: ({ role }) => inverse(schemaUsageStep(role), `${role} no longer uses schema public`),
+  dropExtension: ({ name }) => ({ ...inverse(extensionStep(name), `drop extension ${name} if a migration created it`), downComment: `extension ${name}, unless the database has it` }),
   dropEnum: ({ enum: e }) => {
     const step = inverse(enumStep(e), `drop enum ${e.name}`);
     const comment = e.comment ? commentStep({ kind: 'type', name: e.name }, e.comment, null).up : '';
@@ -148,16 +169,63 @@ export const EVOLVE_PLANNERS = {
       droppedWith: { up: table, down: null },
     };
   },
+  ungenerateColumn: ({ table, column, drop }) => {
+    const readd = sql(render('sql/add-column', { table: q(table), definition: columnDefinition(column) }), columnComment(table, column.name, column.comment));
+    return {
+      comment: drop ? `drop generated column ${table}.${column.name}, to compute it anew` : `column ${table}.${column.name}: no longer generated, its values stay`,
+      downComment: `generated column ${table}.${column.name}, as before (every row computed again)`,
+      up: drop ? dropColumn(table, column.name) : dropExpression(table, column.name),
+      down: drop ? readd : sql(dropColumn(table, column.name), readd),
+      droppedWith: free,
+    };
+  },
+  generateColumn: ({ table, column, before, dropped }) => {
+    const add = sql(render('sql/add-column', { table: q(table), definition: columnDefinition(column) }), columnComment(table, column.name, column.comment));
+    // back to the plain column it was: the computed values stay, in its type, with its NOT NULL, default and comment
+    const plainAgain = () =>
+      sql(
+        dropExpression(table, column.name),
+        sqlType(before.type) !== sqlType(column.type) ? render('sql/alter-column-type', { table: q(table), column: q(column.name), type: sqlType(before.type) }) : '',
+        before.notNull !== column.notNull ? (before.notNull ? setNotNull(table, column.name) : dropNotNull(table, column.name)) : '',
+        before.default ? render('sql/set-default', { table: q(table), column: q(column.name), expr: defaultSql(before.default, before.type) }) : '',
+        before.comment !== column.comment ? commentStep({ kind: 'column', table, column: column.name }, before.comment, null).up : '',
+      );
+    return {
+      comment: `generated column ${table}.${column.name}: ${column.generated}`,
+      downComment: dropped ? `drop generated column ${table}.${column.name}` : `column ${table}.${column.name}: a plain column again (the computed values stay)`,
+      up: dropped ? add : sql(dropColumn(table, column.name), add),
+      down: dropped ? dropColumn(table, column.name) : plainAgain(),
+      droppedWith: free,
+    };
+  },
   renameColumn: ({ table, from, to }) => renameStep('sql/rename-column', `rename column ${table}.${from} to ${to}`, { table: q(table) }, from, to),
   alterColumnType: ({ table, column, from, to, key, maintenance }) => {
-    // a narrowing checks every row first, either way; the down of a widening is a narrowing too
+    // a narrowing checks every row first, either way (unless every value converts); the down of a widening is a narrowing too
     const change = (a: ColumnType, b: ColumnType) =>
-      sql(isWidening(a, b) ? '' : checkFits(table, column, a, b, key, maintenance), render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(b) }));
+      sql(
+        isWidening(a, b) || fitsTest(q(column), a, b) === 'true' ? '' : checkFits(table, column, a, b, key, maintenance),
+        render('sql/alter-column-type', { table: q(table), column: q(column), type: sqlType(b) }),
+      );
     return {
       comment: `column ${table}.${column}: ${sqlType(from)} -> ${sqlType(to)}`,
       downComment: `column ${table}.${column}: ${sqlType(to)} -> ${sqlType(from)}`,
       up: change(from, to),
       down: change(to, from),
+      droppedWith: free,
+    };
+  },
+  alterIdentity: ({ table, column, type, from, to, maintenance }) => {
+    const alter = (actions: string) => `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${actions};\n`;
+    const add = (i: Identity) => sql(alter(`ADD ${identitySql(i)}`), restartAfterRows(table, column, type, i, maintenance));
+    const drop = alter('DROP IDENTITY');
+    const change = (a: Identity, b: Identity) =>
+      sql(alter(alterIdentityActions(a, b, type).join(' ')), identityRangeChanges(a, b) ? restartAfterRows(table, column, type, b, maintenance) : '');
+    const label = (i: Identity | null) => (i ? identitySql(i).toLowerCase() : 'no identity');
+    return {
+      comment: `column ${table}.${column}: ${label(to)}`,
+      downComment: `column ${table}.${column}: ${label(from)}`,
+      up: !to ? drop : !from ? add(to) : change(from, to),
+      down: !from ? drop : !to ? add(from) : change(to, from),
       droppedWith: free,
     };
   },

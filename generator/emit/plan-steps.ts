@@ -1,4 +1,6 @@
 import { type ChangeKind, type ChangeOf, type CommentTarget, FUNCTION_ARGS, FUNCTION_NAMES, type FunctionSettings, type LibraryFunction } from '../diff/changes.ts';
+import { EXTENSION_MARKER, type ExtensionName } from '../ir/extensions.ts';
+import { identitySql } from '../ir/identity.ts';
 import { derivedName } from '../ir/naming.ts';
 import { TENANT_LOCK_CLASS, type DbRole } from '../ir/permissions.ts';
 import { MAINTENANCE_SETTING } from '../ir/tenancy.ts';
@@ -46,6 +48,8 @@ export function columnDefinition(c: Column): string {
   const parts = [q(c.name), sqlType(c.type)];
   if (c.notNull) parts.push('NOT NULL');
   if (c.default) parts.push(`DEFAULT ${defaultSql(c.default, c.type)}`);
+  if (c.identity) parts.push(identitySql(c.identity));
+  if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
   return parts.join(' ');
 }
 
@@ -157,6 +161,17 @@ export const schemaUsageStep = (role: string): PlannedStep => ({
   down: render('sql/revoke-schema-usage', { role: q(role) }),
   droppedWith: owned(null),
 });
+
+export function extensionStep(name: ExtensionName): PlannedStep {
+  const view = { name: q(name), nameText: name, nameLiteral: quoteString(name), marker: quoteString(EXTENSION_MARKER) };
+  return {
+    comment: `extension ${name}, unless the database has it`,
+    downComment: `drop extension ${name} if a migration created it`,
+    up: render('sql/create-extension', view),
+    down: render('sql/drop-extension', view),
+    droppedWith: owned(null),
+  };
+}
 
 export const enumStep = (e: EnumType): PlannedStep => ({
   comment: `enum ${e.name}`,

@@ -49,22 +49,29 @@ export function dbRoles(ir: Pick<Ir, 'tenancy' | 'auth'>): DbRole[] {
 /** The two-key advisory lock class of per-organization critical sections (audit chain, last role holder). */
 export const TENANT_LOCK_CLASS = 1397181515;
 
+/** Columns only the database writes: generated columns and GENERATED ALWAYS identity columns (an insert or update naming one fails). */
+export const databaseMade = (c: Column): boolean => c.generated !== undefined || c.identity?.generation === 'always';
+
+/** The database fills the column when an insert leaves it out: a default, an identity or its generation expression. */
+export const databaseFilled = (c: Column): boolean => c.default !== null || c.identity !== undefined || c.generated !== undefined;
+
 /** Server-stamped columns a client never sends: `updated_at`, and an immutable creation time. */
 export const serverStamped = (c: Column) => c.updatedAt || (c.immutable && c.default?.kind === 'now');
 
 /**
  * The columns a role may write with `operation` (insert or update): never the tenant key (set from the
  * request), the primary key of an update or a generated primary key on insert (clients never choose ids
- * the database makes: a collision would tell them another tenant's key exists), server-stamped or
- * immutable columns on update. `sensitive` columns only when a permission lists them.
+ * the database makes: a collision would tell them another tenant's key exists), columns only the database
+ * writes (generated, GENERATED ALWAYS identity), server-stamped or immutable columns on update. `sensitive` columns
+ * only when a permission lists them.
  */
 export function writableColumns(t: Table, operation: 'insert' | 'update', tenantKey: string | null, withSensitive: boolean): string[] {
   const pk = t.primaryKey?.columns ?? [];
   return t.columns
-    .filter((c) => c.name !== tenantKey && (withSensitive || !c.sensitive))
+    .filter((c) => c.name !== tenantKey && (withSensitive || !c.sensitive) && !databaseMade(c))
     .filter((c) =>
       operation === 'insert'
-        ? !serverStamped(c) && !(pk.includes(c.name) && c.default !== null)
+        ? !serverStamped(c) && !(pk.includes(c.name) && databaseFilled(c))
         : !pk.includes(c.name) && !c.immutable && !c.updatedAt,
     )
     .map((c) => c.name);

@@ -1,6 +1,7 @@
 import { isSeedRef, type SeedRef } from '../dsl/seed.ts';
 import type { DiagnosticCode } from './diagnostics.ts';
 import { sqlType } from '../sql/quote.ts';
+import { databaseFilled } from './permissions.ts';
 import { isJsonValue, seedValueProblem } from './seed-values.ts';
 import { seedId } from './uuid-v5.ts';
 import type { Column, Ir, JsonValue, SeedRow, Table } from './types.ts';
@@ -84,7 +85,7 @@ export class SeedCompiler {
         table: t,
         columns: new Map(t.columns.map((c) => [c.name, c])),
         idColumn,
-        required: t.columns.filter((c) => c.notNull && c.default === null && c.name !== idColumn).map((c) => c.name),
+        required: t.columns.filter((c) => c.notNull && !databaseFilled(c) && c.name !== idColumn).map((c) => c.name),
         targets,
         wanted: w ? [...w] : [],
       });
@@ -150,6 +151,13 @@ export class SeedCompiler {
         ok = false;
         continue;
       }
+      if (column.identity || column.generated !== undefined) {
+        // ALWAYS refuses the value; BY DEFAULT takes it, but its sequence does not learn of it and a later row collides
+        const what = column.generated !== undefined ? 'a generated column: the database computes it from the row' : 'an identity column: the database numbers it';
+        this.report('seed-generated-column', `${path}.${name}`, `gives ${name}, ${what}`, `leave ${name} out of the seed row`);
+        ok = false;
+        continue;
+      }
       if (isSeedRef(value)) {
         unresolved.set(name, value);
         continue;
@@ -176,7 +184,9 @@ export class SeedCompiler {
     // Without a fixed primary key a second run would insert the row again under a new key.
     for (const col of info.table.primaryKey?.columns ?? [])
       if (key !== '' && !(col in values) && !unresolved.has(col) && !info.required.includes(col) && (s.values as Record<string, unknown>)[col] === undefined) {
-        this.report('seed-missing-column', `${path}.${col}`, `leaves out primary key column ${col}, which only a single uuid key fills by itself`, `give ${col} a fixed value, so a second run finds the row instead of inserting it again`);
+        if (info.columns.get(col)?.identity)
+          this.report('seed-missing-column', `${path}.${col}`, `${col}, the primary key, is an identity column: a seed row cannot fix it, so a second run would insert the row again`, `seed entities with a uuid primary key (filled from the row's key), or leave ${table} out of the seed`);
+        else this.report('seed-missing-column', `${path}.${col}`, `leaves out primary key column ${col}, which only a single uuid key fills by itself`, `give ${col} a fixed value, so a second run finds the row instead of inserting it again`);
         ok = false;
       }
     const pending: Pending = { table, key, path, info, values, refs: {}, unresolved };

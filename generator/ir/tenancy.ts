@@ -1,6 +1,6 @@
 import { quoteIdent as q, quoteString } from '../sql/quote.ts';
 import { derivedName, indexName, uniqueName } from './naming.ts';
-import { rolePolicies, roleGrants, tenantExpr } from './permissions.ts';
+import { databaseMade, rolePolicies, roleGrants, tenantExpr } from './permissions.ts';
 import type { ForeignKey, Grant, Index, Ir, Policy, Table, TenancyConfig, Unique } from './types.ts';
 
 export { tenantExpr } from './permissions.ts';
@@ -103,6 +103,6 @@ function policiesFor(t: Table, ten: TenancyConfig): Policy[] {
 function grantsFor(t: Table, ten: TenancyConfig): Grant[] {
   if (t.privileges.length === 0) return [];
   const fixed = new Set([...(t.primaryKey?.columns ?? []), ten.key]);
-  const updateColumns = t.privileges.includes('update') ? t.columns.filter((c) => !fixed.has(c.name) && !c.immutable && !c.updatedAt).map((c) => c.name) : null;
+  const updateColumns = t.privileges.includes('update') ? t.columns.filter((c) => !fixed.has(c.name) && !c.immutable && !c.updatedAt && !databaseMade(c)).map((c) => c.name) : null;
   return [{ role: ten.appRole, privileges: t.privileges, updateColumns, insertColumns: null, selectColumns: null }];
 }

@@ -19,12 +19,24 @@ export type ColumnType =
   | { readonly kind: 'uuid' }
   | { readonly kind: 'text' }
   | { readonly kind: 'varchar'; readonly length: number }
+  /** character(n): blank-padded to n; trailing blanks are not part of the value. */
+  | { readonly kind: 'char'; readonly length: number }
+  /** citext (the extension of that name): text compared case-insensitively. */
+  | { readonly kind: 'citext' }
+  | { readonly kind: 'smallint' }
   | { readonly kind: 'integer' }
   | { readonly kind: 'bigint' }
   | { readonly kind: 'numeric'; readonly precision: number | null; readonly scale: number | null }
+  | { readonly kind: 'real' }
+  /** double precision */
+  | { readonly kind: 'double' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'timestamptz' }
   | { readonly kind: 'date' }
+  /** time without time zone: a time of day. */
+  | { readonly kind: 'time' }
+  | { readonly kind: 'interval' }
+  | { readonly kind: 'bytea' }
   | { readonly kind: 'jsonb' }
   | { readonly kind: 'inet' }
   | { readonly kind: 'enum'; readonly name: string }
@@ -40,11 +52,33 @@ export type ColumnDefault =
   /** Raw SQL expression, written by the model author (e.g. `sql\`...\``). */
   | { readonly kind: 'sql'; readonly expr: string };
 
+/**
+ * `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (...)`: the column takes the next value of its own sequence.
+ * Options are whole numbers as strings (a bigint's may pass 2^53); null leaves PostgreSQL's default.
+ */
+export interface Identity {
+  /** `always`: only the database sets it (an insert or update naming it fails); `byDefault`: a value given wins. */
+  readonly generation: 'always' | 'byDefault';
+  readonly start: string | null;
+  readonly increment: string | null;
+  readonly minValue: string | null;
+  readonly maxValue: string | null;
+  readonly cache: string | null;
+  readonly cycle: boolean;
+}
+
 export interface Column {
   readonly name: string;
   readonly type: ColumnType;
   readonly notNull: boolean;
   readonly default: ColumnDefault | null;
+  /** An identity column (absent otherwise: snapshots of columns without one do not mention it). */
+  readonly identity?: Identity;
+  /**
+   * GENERATED ALWAYS AS (<this>) STORED: the SQL expression computing the column from its row, identifiers
+   * quoted (absent for a column the application writes).
+   */
+  readonly generated?: string;
   readonly comment: string | null;
   /** Kept current by a BEFORE UPDATE trigger (`updated_at`). */
   readonly updatedAt: boolean;

@@ -1,8 +1,10 @@
-import { sqlType } from '../sql/quote.ts';
+import { quoteIdent, sqlType } from '../sql/quote.ts';
 import type { Diagnostics } from './diagnostics.ts';
+import { identityProblems } from './identity.ts';
 import { byteLength, MAX_IDENTIFIER_BYTES } from './naming.ts';
 import { dbRole } from './permissions.ts';
 import { RESERVED_WORDS } from './reserved.ts';
+import { seedValueProblem } from './seed-values.ts';
 import type { Column, ColumnType, Ir, JsonValue, Table } from './types.ts';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -22,6 +24,7 @@ export function validateIr(ir: Ir, d: Diagnostics): void {
     checkIdentifier(t.name, t.name, 'entity', d);
     const cols = new Map(t.columns.map((c) => [c.name, c]));
     for (const c of t.columns) checkColumn(t, c, enums, d);
+    checkGenerated(t, ir, d);
     if (!t.primaryKey) d.error('missing-primary-key', t.name, 'has no primary key', 'mark a column with .primaryKey(), e.g. id: uuid().primaryKey().defaultRandom()');
     const need = (path: string, names: readonly string[]) => {
       for (const n of names)
@@ -181,15 +184,35 @@ function checkColumn(t: Table, c: Column, enums: Map<string, { values: readonly 
     const problem = literalProblem(c.default.value, c.type, enums);
     if (problem) d.error('bad-default', path, `default ${JSON.stringify(c.default.value)} ${problem}`, `give a default of type ${sqlType(c.type)}`);
   }
-  if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date')
-    d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz() or date() columns');
+  if (c.default?.kind === 'now' && c.type.kind !== 'timestamptz' && c.type.kind !== 'date' && c.type.kind !== 'time')
+    d.error('bad-default', path, `defaultNow() on a ${sqlType(c.type)} column`, 'use it on timestamptz(), date() or time() columns');
+  for (const [message, hint] of identityProblems(c)) d.error('bad-identity', path, message, hint);
+  if (c.identity && t.tenancy !== 'global')
+    d.warning('tenant-oracle', path, 'is an identity column of a tenant table: its sequence is shared by every tenant, so the gaps a tenant sees tell it how many rows the others make', 'number rows with a uuid (.defaultRandom()), or accept that this count is visible');
   if (c.default?.kind === 'randomUuid' && c.type.kind !== 'uuid')
     d.error('bad-default', path, `defaultRandom() on a ${sqlType(c.type)} column`, 'use it on uuid() columns');
 }
 
+/** What PostgreSQL refuses of a generated column, and what a model cannot mean by one. */
+function checkGenerated(t: Table, ir: Ir, d: Diagnostics) {
+  const generated = t.columns.filter((c) => c.generated !== undefined);
+  for (const c of generated) {
+    const path = `${t.name}.${c.name}`;
+    const also = [c.default && 'a default', c.identity && 'an identity', c.updatedAt && 'onUpdateNow()', c.backfill && 'a backfill'].filter(Boolean);
+    if (also.length > 0) d.error('bad-generated', path, `is generated and has ${also.join(' and ')} too; its expression is its only value`, `remove ${also.join(' and ')}`);
+    const uses = generated.filter((g) => c.generated!.includes(quoteIdent(g.name))).map((g) => g.name);
+    if (uses.length > 0)
+      d.error('bad-generated', path, `is computed from ${uses.includes(c.name) ? 'itself' : `generated column ${uses.join(', ')}`}; PostgreSQL computes generated columns from the others only`, 'compute it from the columns the application writes (repeat the other expression if need be)');
+    if (ir.tenancy && t.tenancy === 'scoped' && c.name === ir.tenancy.key) d.error('bad-generated', path, 'is the tenant key; each row takes it from the request', `declare ${c.name}: uuid().notNull().references(...)`);
+    for (const fk of t.foreignKeys)
+      if (fk.columns.includes(c.name) && (fk.onDelete === 'setNull' || fk.onUpdate === 'setNull' || fk.onUpdate === 'cascade'))
+        d.error('bad-generated', path, `is in foreign key ${fk.name}, whose ${fk.onDelete === 'setNull' ? "onDelete: 'setNull'" : `onUpdate: '${fk.onUpdate}'`} would write it`, "use 'restrict', 'noAction' or onDelete: 'cascade'");
+  }
+}
+
 function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, d: Diagnostics) {
-  if (type.kind === 'varchar' && !(Number.isInteger(type.length) && type.length >= 1 && type.length <= 10485760))
-    d.error('bad-type', path, `varchar(${type.length}) is not a valid length`, 'use a whole number from 1 to 10485760, or text()');
+  if ((type.kind === 'varchar' || type.kind === 'char') && !(Number.isInteger(type.length) && type.length >= 1 && type.length <= 10485760))
+    d.error('bad-type', path, `${type.kind}(${type.length}) is not a valid length`, 'use a whole number from 1 to 10485760, or text()');
   if (type.kind === 'numeric' && type.precision !== null) {
     const p = type.precision;
     const s = type.scale ?? 0;
@@ -200,6 +223,9 @@ function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, 
     d.error('unknown-table', path, `uses enum ${type.name}, which the model does not have`, 'create it with pgEnum and export it');
   if (type.kind === 'array') {
     if (type.of.kind === 'array') d.error('bad-type', path, 'is an array of arrays', 'use a one-dimensional array or jsonb');
+    else if (type.of.kind === 'interval' || type.of.kind === 'bytea' || type.of.kind === 'char')
+      // the API writes these as ISO 8601, base64 and trimmed text, which an array's JSON does not carry
+      d.error('bad-type', path, `is an array of ${sqlType(type.of)}, which the API cannot carry in its wire format`, `use a child entity with ${type.of.kind === 'interval' ? 'an' : 'a'} ${type.of.kind} column, or an array of text`);
     else checkType(type.of, path, enums, d);
   }
 }
@@ -207,6 +233,16 @@ function checkType(type: ColumnType, path: string, enums: Map<string, unknown>, 
 function literalProblem(v: JsonValue, type: ColumnType, enums: Map<string, { values: readonly string[] }>): string | null {
   if (v === null) return null;
   switch (type.kind) {
+    case 'char':
+    case 'citext':
+    case 'smallint':
+    case 'real':
+    case 'double':
+    case 'time':
+    case 'interval':
+    case 'bytea':
+      // the same rules as a seed value of the type
+      return seedValueProblem(v, type, new Map([...enums].map(([name, e]) => [name, e.values])));
     case 'integer':
     case 'bigint':
       return Number.isInteger(v) || (typeof v === 'string' && /^-?\d+$/.test(v)) ? null : 'is not a whole number';
@@ -261,9 +297,17 @@ function checkRelationNamespace(ir: Ir, d: Diagnostics) {
   }
 }
 
+/** A custom setting PostgreSQL accepts in set_config: two or more dotted lower-case identifiers. */
+const SETTING = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$/;
+
 function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
   const ten = ir.tenancy;
   if (!ten) return;
+  for (const [what, value] of [['tenantSetting', ten.tenantSetting], ['userSetting', ten.userSetting]] as const)
+    if (!SETTING.test(value))
+      d.error('tenancy-setting', ten.root || 'model', `tenancy.${what} '${value}' is not a custom setting PostgreSQL accepts`, `use a dotted lower-case name such as 'app.${what === 'tenantSetting' ? ten.key : 'user_id'}'`);
+  if (ten.tenantSetting === ten.userSetting)
+    d.error('tenancy-setting', ten.root || 'model', `the tenant and the user are both read from setting '${ten.tenantSetting}'`, `give tenancy.tenantSetting or tenancy.userSetting another name (the tenant's defaults to 'app.<key>', the user's to 'app.user_id')`);
   const root = tables.get(ten.root);
   if (!root || root.tenancy !== 'root') {
     d.error('tenancy-root', ten.root || 'model', `the tenant root ${ten.root || '(none)'} is not an entity with tenancy: 'root'`, "pass the root entity to defineModel({ tenancy: { root } }) and mark it tenancy: 'root'");
@@ -289,7 +333,7 @@ function checkTenancy(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
 }
 
 const sameType = (a: ColumnType, b: ColumnType): boolean => {
-  const norm = (t: ColumnType): string => (t.kind === 'varchar' ? 'varchar' : t.kind === 'numeric' ? 'numeric' : sqlType(t));
+  const norm = (t: ColumnType): string => (t.kind === 'varchar' || t.kind === 'char' || t.kind === 'numeric' ? t.kind : sqlType(t));
   return norm(a) === norm(b);
 };
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));

@@ -4,7 +4,7 @@ import { ENTITY, isEntity, type EntityDef } from '../dsl/entity.ts';
 import { isEnumFactory } from '../dsl/enum.ts';
 import type { Model } from '../dsl/model.ts';
 import { OPERATIONS, type PermissionsSpec, type Rule } from '../dsl/permissions.ts';
-import { isColumnRef, isSessionRef, type ColumnRef, type SessionRef, type SqlExpr } from '../dsl/sql.ts';
+import { isColumnRef, isSessionRef, isSqlExpr, type ColumnRef, type SessionRef, type SqlExpr } from '../dsl/sql.ts';
 import { literal, quoteIdent } from '../sql/quote.ts';
 import { Diagnostics } from '../ir/diagnostics.ts';
 import { checkName, foreignKeyName, indexName, primaryKeyName, uniqueName } from '../ir/naming.ts';
@@ -20,6 +20,7 @@ import {
   type ColumnDefault,
   type EnumType,
   type ForeignKey,
+  type Identity,
   type Index,
   type Ir,
   type JsonValue,
@@ -62,11 +63,13 @@ export function buildIr(model: Model, info: ModelSourceInfo, diagnostics: Diagno
     seenEntities.add(e.name);
     for (const col of Object.values(e.columns)) if (col.state.enumDef) addEnum(col.state.enumDef);
   }
+  const tenantKey = model.tenancy?.key ?? 'organization_id';
   const tenancy: TenancyConfig | null = model.tenancy
     ? {
         root: isEntity(model.tenancy.root) ? model.tenancy.root[ENTITY].name : '',
-        key: model.tenancy.key ?? 'organization_id',
-        tenantSetting: model.tenancy.tenantSetting ?? 'app.organization_id',
+        key: tenantKey,
+        // follows the key: a model whose key is account_id reads app.account_id
+        tenantSetting: model.tenancy.tenantSetting ?? `app.${tenantKey}`,
         userSetting: model.tenancy.userSetting ?? 'app.user_id',
         appRole: model.tenancy.appRole ?? 'app_user',
         handle: model.tenancy.handle ?? 'slug',
@@ -134,6 +137,35 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
     return sessionSql(ref.name, ctx.tenancy, initPlan);
   };
   const render = (expr: SqlExpr, where: string, initPlan = false) => renderExpr(expr, (ref) => own(ref, where), session(initPlan));
+  /** A generated column's expression: only this row's columns, nothing of the session (it must be immutable). */
+  const generation = (given: SqlExpr | (() => SqlExpr), column: string): { generated?: string } => {
+    const where = `${t}.${column}`;
+    let expr: unknown = given;
+    try {
+      if (typeof given === 'function') expr = given();
+    } catch (err) {
+      d.error('bad-generated', where, `its generatedAlwaysAs(() => ...) threw: ${(err as Error).message}`, 'check that the thunk names this entity\'s columns, e.g. () => sql`${orders.quantity} * ${orders.price}`');
+      return {};
+    }
+    if (!isSqlExpr(expr)) {
+      d.error('bad-generated', where, `generatedAlwaysAs(...) got ${describe(expr)}, not a sql\`...\` expression`, 'pass sql`...` or a thunk returning it');
+      return {};
+    }
+    const sqlText = renderExpr(
+      expr,
+      (ref) => {
+        if (ref.table === t) return ref.column;
+        d.error('bad-generated', where, `is computed from ${ref.table}.${ref.column}, a column of another entity`, `a generated column computes from its own row only: use columns of ${t} (a value from another table needs a trigger or a view)`);
+        return null;
+      },
+      (ref) => {
+        d.error('bad-generated', where, `is computed from me.${ref.name === 'userId' ? 'id' : ref.name}, which changes with each request`, 'a generated column must be immutable: compute it from the row alone, or use a default');
+        return 'NULL';
+      },
+    );
+    // kept even when wrong (gen stops on the errors): what else is wrong with the column is reported too
+    return { generated: sqlText };
+  };
 
   const columns: Column[] = [];
   const pkColumns: string[] = [];
@@ -155,6 +187,8 @@ function buildTable(e: EntityDef, ctx: TableContext): Table {
       immutable: s.immutable,
       renamedFrom: s.renamedFrom,
       backfill: s.backfill ? render(s.backfill, name) : null,
+      ...(s.identity ? { identity: buildIdentity(s.identity) } : {}),
+      ...(s.generated ? generation(s.generated, name) : {}),
     });
     if (s.primaryKey) pkColumns.push(name);
     if (s.unique) uniques.push({ name: uniqueName(t, [name]), columns: [name] });
@@ -369,6 +403,13 @@ function resolve(thunk: () => ColumnRef, path: string, d: Diagnostics): ColumnRe
     d.error('unresolved-reference', path, `references(() => ...) threw: ${(err as Error).message}`, 'check that the referenced entity is defined and exported');
   }
   return null;
+}
+
+/** Identity options as strings of digits (validate.ts checks them); what is not given stays null. */
+function buildIdentity(spec: NonNullable<AnyColumn['state']['identity']>): Identity {
+  const o = spec.options;
+  const text = (v: unknown) => (v === undefined || v === null ? null : String(v));
+  return { generation: spec.generation, start: text(o.start), increment: text(o.increment), minValue: text(o.minValue), maxValue: text(o.maxValue), cache: text(o.cache), cycle: o.cycle === true };
 }
 
 function buildDefault(spec: AnyColumn['state']['default'], render: (e: SqlExpr) => string): ColumnDefault | null {

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
 import type { Db, QueryResult, Queryable } from './db.ts';
 
 export interface PgliteOptions {
@@ -15,7 +16,8 @@ const parsers = { [types.INT8]: (value: string) => value };
 
 export async function openPglite(opts: PgliteOptions = {}): Promise<Db> {
   if (opts.dataDir !== undefined) await mkdir(opts.dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir: opts.dataDir, parsers });
+  // contrib extensions a model may need must be loaded when PGlite starts (CREATE EXTENSION then finds them)
+  const pg = await PGlite.create({ dataDir: opts.dataDir, parsers, extensions: { citext } });
   // One connection: a session (its advisory lock included) must not interleave with a transaction of another caller.
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {

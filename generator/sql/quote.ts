@@ -1,3 +1,4 @@
+import { byteaHex } from '../ir/seed-values.ts';
 import type { ColumnType, JsonValue } from '../ir/types.ts';
 
 /** The only way an identifier reaches SQL text: always double-quoted. */
@@ -28,6 +29,10 @@ export function sqlType(type: ColumnType): string {
   switch (type.kind) {
     case 'varchar':
       return `varchar(${type.length})`;
+    case 'char':
+      return `char(${type.length})`;
+    case 'double':
+      return 'double precision';
     case 'numeric':
       if (type.precision === null) return 'numeric';
       return type.scale === null ? `numeric(${type.precision})` : `numeric(${type.precision},${type.scale})`;
@@ -44,6 +49,9 @@ export function sqlType(type: ColumnType): string {
 export function typedLiteral(value: JsonValue, type: ColumnType): string {
   if (value === null) return 'NULL';
   switch (type.kind) {
+    case 'bytea':
+      // the model gives bytes as base64 (as the API does); PostgreSQL reads them as hex
+      return typeof value === 'string' ? `${quoteString(byteaHex(value))}::bytea` : literal(value);
     case 'jsonb':
       return `${quoteString(JSON.stringify(value))}::jsonb`;
     case 'array': {

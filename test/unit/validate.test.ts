@@ -90,6 +90,24 @@ describe('validate', () => {
     expect(codes(ds).sort()).toEqual(['missing-tenancy misc', 'tenancy-global-ref countries.note_id', 'tenancy-key tags.organization_id']);
   });
 
+  it('reads the tenant from a setting named after the tenant key, unless the model names one; a clash or a bad name is an error', () => {
+    const accounts = entity('accounts', { id: uuid().primaryKey().defaultRandom() }, { tenancy: 'root' });
+    const notes = entity('notes', { id: uuid().primaryKey().defaultRandom(), account_id: uuid().notNull().references(() => accounts.id) }, { tenancy: 'scoped', constraints: (t) => [index(t.account_id)] });
+    const renamed = build({ accounts, notes }, { root: accounts, key: 'account_id' });
+    expect(renamed.diagnostics).toEqual([]);
+    expect(renamed.ir.tenancy).toMatchObject({ key: 'account_id', tenantSetting: 'app.account_id', userSetting: 'app.user_id' });
+    const policy = renamed.ir.tables.find((t) => t.name === 'notes')!.policies.find((p) => p.command === 'select')!;
+    expect(policy.using).toBe(`"account_id" = (SELECT nullif(current_setting('app.account_id', true), '')::uuid)`);
+    expect(build({ accounts, notes }, { root: accounts, key: 'account_id', tenantSetting: 'acme.tenant' }).ir.tenancy?.tenantSetting).toBe('acme.tenant');
+
+    const owners = entity('owners', { id: uuid().primaryKey().defaultRandom(), user_id: uuid().notNull().references(() => accounts.id) }, { tenancy: 'scoped', constraints: (t) => [index(t.user_id)] });
+    const clash = build({ accounts, owners }, { root: accounts, key: 'user_id' }).diagnostics;
+    expect(clash.map(formatDiagnostic)).toEqual([
+      "model/test.ts: accounts: error: the tenant and the user are both read from setting 'app.user_id'; give tenancy.tenantSetting or tenancy.userSetting another name (the tenant's defaults to 'app.<key>', the user's to 'app.user_id') [tenancy-setting]",
+    ]);
+    expect(codes(build({ accounts, notes }, { root: accounts, key: 'account_id', tenantSetting: 'tenant', userSetting: 'App.User' }).diagnostics)).toEqual(['tenancy-setting accounts', 'tenancy-setting accounts']);
+  });
+
   it('reports a thunk that throws instead of crashing', () => {
     const broken = entity('broken', {
       id: uuid().primaryKey(),

@@ -1,8 +1,9 @@
 import { FUNCTION_NAMES } from '../../diff/changes.ts';
-import { dbRole, serverStamped } from '../../ir/permissions.ts';
+import { databaseFilled, databaseMade, dbRole, serverStamped } from '../../ir/permissions.ts';
 import type { Column, ColumnType, Ir, Privilege, Table } from '../../ir/types.ts';
 import { quoteIdent as q } from '../../sql/quote.ts';
 import { kebab } from './names.ts';
+import { castSql, listSql, paramSql, readSql, textSql } from './value-sql.ts';
 
 /**
  * What the generated API knows about the model, as plain data: the runtime
@@ -11,7 +12,8 @@ import { kebab } from './names.ts';
  */
 
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
-export type ValueKind = 'uuid' | 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'inet' | 'enum' | 'array';
+export type ValueKind =
+  | 'uuid' | 'text' | 'smallint' | 'integer' | 'bigint' | 'numeric' | 'real' | 'double' | 'boolean' | 'timestamptz' | 'date' | 'time' | 'interval' | 'bytea' | 'jsonb' | 'inet' | 'enum' | 'array';
 
 export interface ApiColumn {
   /** The quoted identifier. */
@@ -158,14 +160,14 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
   const anyRole = (op: 'insert' | 'update') => new Set(Object.values(access![op]).flatMap((a) => a.columns ?? []));
   const insertable = t.columns
     .filter((c) =>
-      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !(c.name === key && keyColumn.default !== null),
+      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !databaseMade(c) && !(c.name === key && databaseFilled(keyColumn)),
     )
     .map((c) => c.name);
   const updatable = t.columns
     .filter((c) =>
       access
         ? anyRole('update').has(c.name)
-        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && (updateGrant === null || updateGrant.includes(c.name)),
+        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && !databaseMade(c) && (updateGrant === null || updateGrant.includes(c.name)),
     )
     .map((c) => c.name);
   const ops = operationsOf(ir, t);
@@ -213,8 +215,10 @@ function selectExpression(c: Column): string {
       return `${col}::text AS ${col}`;
     case 'numeric':
       return `${col}::float8 AS ${col}`;
-    default:
-      return col;
+    default: {
+      const read = readSql(col, c.type);
+      return read === null ? col : `${read} AS ${col}`;
+    }
   }
 }
 
@@ -228,7 +232,7 @@ function castType(type: ColumnType): string {
     case 'array':
       return `${castType(type.of)}[]`;
     default:
-      return type.kind;
+      return castSql(type) ?? type.kind;
   }
 }
 
@@ -237,13 +241,14 @@ function apiColumn(c: Column, enums: ReadonlyMap<string, readonly string[]>): Ap
   const elements = (p: string, type: string) => `ARRAY(SELECT jsonb_array_elements_text(${p}::text::jsonb))::${type}[]`;
   return {
     sql: q(c.name),
-    kind: c.type.kind === 'varchar' ? 'text' : c.type.kind,
+    // char(n) and citext are text to the API: the database pads and compares them
+    kind: c.type.kind === 'varchar' || c.type.kind === 'char' || c.type.kind === 'citext' ? 'text' : c.type.kind,
     nullable: !c.notNull,
-    maxLength: c.type.kind === 'varchar' ? c.type.length : null,
+    maxLength: c.type.kind === 'varchar' || c.type.kind === 'char' ? c.type.length : null,
     values: c.type.kind === 'enum' ? [...(enums.get(c.type.name) ?? [])] : null,
-    param: c.type.kind === 'array' ? elements('{p}', castType(c.type.of)) : `{p}::text::${cast}`,
-    list: c.type.kind === 'array' || c.type.kind === 'jsonb' ? 'NULL' : elements('{p}', cast),
-    text: `${q(c.name)}::text`,
+    param: c.type.kind === 'array' ? elements('{p}', castType(c.type.of)) : (paramSql(c.type) ?? `{p}::text::${cast}`),
+    list: c.type.kind === 'array' || c.type.kind === 'jsonb' ? 'NULL' : (listSql(c.type) ?? elements('{p}', cast)),
+    text: textSql(q(c.name), c.type) ?? `${q(c.name)}::text`,
   };
 }
 

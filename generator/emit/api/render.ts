@@ -1,3 +1,4 @@
+import { BASE64_PATTERN, INTERVAL_PATTERN, TIME_PATTERN } from '../../ir/seed-values.ts';
 import type { Ir } from '../../ir/types.ts';
 import type { GeneratedFile } from '../generate.ts';
 import { GENERATED_HEADER } from '../header.ts';
@@ -29,7 +30,9 @@ export function renderApi(ir: Ir, pkg?: ApiPackageInputs): GeneratedFile[] {
   const model = buildApiModel(ir);
   const schemas = buildSchemas(ir, model);
   const header = GENERATED_HEADER;
-  const files: GeneratedFile[] = RUNTIME.map((name) => ({ path: `api/${name}`, contents: render(`api/${name}`, { header }) }));
+  // the text forms the schemas require of time, interval and bytea values, as JavaScript string literals
+  const patterns = { timePattern: JSON.stringify(TIME_PATTERN), intervalPattern: JSON.stringify(INTERVAL_PATTERN), base64Pattern: JSON.stringify(BASE64_PATTERN) };
+  const files: GeneratedFile[] = RUNTIME.map((name) => ({ path: `api/${name}`, contents: render(`api/${name}`, { header, ...patterns }) }));
   files.push(
     {
       path: 'api/model.ts',

@@ -1,3 +1,4 @@
+import { databaseFilled } from '../../ir/permissions.ts';
 import type { Column, Ir, Privilege, Table } from '../../ir/types.ts';
 import { type ApiModel, type ApiRelation, type ApiResource } from './api-model.ts';
 import { columnSchema, inputSchema, type JsonSchema } from './json-schema.ts';
@@ -127,7 +128,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
     components.set(id, {}); // reserved: a relation graph without cycles never comes back here
     const required = cols.filter((n) => {
       const c = t.columns.find((x) => x.name === n)!;
-      return c.notNull && c.default === null;
+      return c.notNull && !databaseFilled(c);
     });
     const children = Object.fromEntries(
       nestedOf(r).map((rel) => [rel.name, { type: 'array', maxItems: MAX_BULK, items: ref(createBody(resources.get(rel.child)!, rel, r.name)) }]),

@@ -29,12 +29,22 @@ export function toText(col: Column, value: unknown): string | null {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}(:?\d{2})?)$/;
+const TIME = new RegExp("^(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?|24:00:00(\\.0{1,6})?)$");
+const INTERVAL = new RegExp("^P(?!$)(-?[0-9]{1,8}Y)?(-?[0-9]{1,8}M)?(-?[0-9]{1,8}W)?(-?[0-9]{1,8}D)?(T(?=-?[0-9])(-?[0-9]{1,9}H)?(-?[0-9]{1,9}M)?(-?[0-9]{1,9}(\\.[0-9]{1,6})?S)?)?$");
+const BASE64 = new RegExp("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
+const FLOAT = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$/;
 const CHECKS: Record<string, (v: string, col: Column) => boolean> = {
   uuid: (v) => UUID.test(v),
+  smallint: (v) => /^-?\d{1,5}$/.test(v) && Math.abs(Number(v)) <= 32767 + Number(v.startsWith('-')),
   integer: (v) => /^-?\d{1,10}$/.test(v) && Math.abs(Number(v)) <= 2147483647 + Number(v.startsWith('-')),
   bigint: (v) => /^-?\d{1,19}$/.test(v),
   numeric: (v) => /^-?\d{1,100}(\.\d{1,100})?$/.test(v),
+  real: (v) => FLOAT.test(v) && (Number(v) === 0 || (Math.abs(Number(v)) >= 1.401298464324817e-45 && Math.abs(Number(v)) <= 3.4028234663852886e38)),
+  double: (v) => FLOAT.test(v) && Number.isFinite(Number(v)),
   boolean: (v) => v === 'true' || v === 'false',
+  time: (v) => TIME.test(v),
+  interval: (v) => v.length <= 64 && INTERVAL.test(v),
+  bytea: (v) => BASE64.test(v),
   timestamptz: (v) => TIMESTAMP.test(v),
   date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v),
   text: (v, col) => col.maxLength === null || [...v].length <= col.maxLength,

@@ -4,7 +4,13 @@
 export type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
 /** SQL operations, as grants and row-level security know them. */
 export type Privilege = 'select' | 'insert' | 'update' | 'delete';
-export type ValueKind = 'uuid' | 'text' | 'integer' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'date' | 'jsonb' | 'inet' | 'enum' | 'array';
+/**
+ * How a column's values travel: char(n) and citext are `text`; `time` is `HH:MM:SS[.ffffff]`, `interval` an
+ * ISO 8601 duration and `bytea` base64, all JSON strings; `smallint`, `integer`, `real`, `double` JSON
+ * numbers; `bigint` a string of digits.
+ */
+export type ValueKind =
+  | 'uuid' | 'text' | 'smallint' | 'integer' | 'bigint' | 'numeric' | 'real' | 'double' | 'boolean' | 'timestamptz' | 'date' | 'time' | 'interval' | 'bytea' | 'jsonb' | 'inet' | 'enum' | 'array';
 
 export interface Column {
   /** The quoted identifier. */

@@ -43,7 +43,13 @@ export function compileValidator(ajv: Ajv, schema: object): Validator {
 
 const PART: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 const NOUN: Record<FieldError['in'], string> = { body: 'field', query: 'query parameter', path: 'path parameter', header: 'header' };
-const FORMATS: Record<string, string> = { uuid: 'uuid', 'date-time': 'date and time (ISO 8601 with a time zone)', date: 'date (YYYY-MM-DD)', email: 'email address', ipv4: 'IPv4 address', ipv6: 'IPv6 address', uri: 'URI' };
+const FORMATS: Record<string, string> = { byte: 'base64 string (bytes are sent as base64)', uuid: 'uuid', 'date-time': 'date and time (ISO 8601 with a time zone)', date: 'date (YYYY-MM-DD)', email: 'email address', ipv4: 'IPv4 address', ipv6: 'IPv6 address', uri: 'URI' };
+
+/** The patterns of time and interval values, in words. */
+const PATTERNS: Record<string, string> = {
+  ["^(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?|24:00:00(\\.0{1,6})?)$"]: 'must be a time of day such as 13:45:00 or 13:45:00.25 (HH:MM:SS, up to 6 fractional digits)',
+  ["^P(?!$)(-?[0-9]{1,8}Y)?(-?[0-9]{1,8}M)?(-?[0-9]{1,8}W)?(-?[0-9]{1,8}D)?(T(?=-?[0-9])(-?[0-9]{1,9}H)?(-?[0-9]{1,9}M)?(-?[0-9]{1,9}(\\.[0-9]{1,6})?S)?)?$"]: 'must be an ISO 8601 duration such as P1DT2H30M or PT0.5S',
+};
 
 const unescape = (s: string) => s.replaceAll('~1', '/').replaceAll('~0', '~');
 const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -86,7 +92,7 @@ function words(v: ErrorObject, part: FieldError['in']): string {
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
     case 'pattern':
-      return part === 'query' ? 'must be op.value with a known operator (eq., ne., lt., lte., gt., gte., in., is.)' : `must match ${p.pattern}`;
+      return part === 'query' ? 'must be op.value with a known operator (eq., ne., lt., lte., gt., gte., in., is.)' : (PATTERNS[String(p.pattern)] ?? `must match ${p.pattern}`);
     case 'const':
       return `must be ${JSON.stringify(p.allowedValue)}`;
     default:
