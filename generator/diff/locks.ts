@@ -28,7 +28,10 @@ const BLOCKS_ALL = 'ACCESS EXCLUSIVE: reads and writes of';
  */
 export function changesInPlace(from: ColumnType, to: ColumnType): boolean {
   if (sqlType(from) === sqlType(to)) return true;
-  if (from.kind === 'varchar') return to.kind === 'text' || (to.kind === 'varchar' && to.length >= from.length);
+  // citext and text convert WITHOUT FUNCTION both ways (checked on PostgreSQL 15: the table keeps its file); indexes on the column are rebuilt
+  const textual = (t: ColumnType) => t.kind === 'text' || t.kind === 'citext';
+  if (textual(to) && (textual(from) || from.kind === 'varchar')) return true;
+  if (from.kind === 'varchar') return to.kind === 'varchar' && to.length >= from.length;
   if (from.kind === 'numeric' && to.kind === 'numeric') {
     if (to.precision === null) return true;
     return from.precision !== null && to.precision >= from.precision && (to.scale ?? 0) === (from.scale ?? 0);
