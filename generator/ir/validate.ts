@@ -113,9 +113,13 @@ function checkAuth(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
         for (const c of p.columns ?? [])
           if (uniqueCols.has(c) && t.tenancy === 'root')
             d.error('tenant-oracle', `${t.name}.${c}`, `is unique across tenants and ${p.role} may ${p.operation} it: a conflict would tell it another tenant has the value`, `leave ${c} out of ${p.role}'s ${p.operation} columns (change it on the owner path)`);
+        // a primary key without the tenant key is unique across tenants: a role that chooses every column of it could probe
         const pk = t.primaryKey?.columns ?? [];
-        if (p.operation === 'insert' && t.tenancy === 'scoped' && pk.length === 1 && pk[0] !== tenantKey && (p.columns ?? []).includes(pk[0]!))
-          d.error('tenant-oracle', `${t.name}.${pk[0]}`, `is the primary key, unique across tenants, and ${p.role} chooses it on insert: a collision would tell it another tenant's key exists`, `give it a default (.defaultRandom()) so the database makes it`);
+        if (p.operation === 'insert' && t.tenancy === 'scoped' && pk.length > 0 && !pk.includes(tenantKey!) && pk.every((c) => (p.columns ?? []).includes(c)))
+          if (pk.length === 1)
+            d.error('tenant-oracle', `${t.name}.${pk[0]}`, `is the primary key, unique across tenants, and ${p.role} chooses it on insert: a collision would tell it another tenant's key exists`, `give it a default (.defaultRandom()) so the database makes it`);
+          else
+            d.error('tenant-oracle', t.name, `has primary key (${pk.join(', ')}), unique across tenants, and ${p.role} chooses all of it on insert: a collision would tell it another tenant's key exists`, `put the tenant key first: primaryKey(${[tenantKey, ...pk].map((c) => `t.${c}`).join(', ')})`);
       }
     }
     for (const [role, ops] of byRole)
