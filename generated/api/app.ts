@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { randomUUID } from 'node:crypto';
 import { authenticator, jwtOptions, type JwtOptions } from './auth.ts';
 import { ping, type DbPool } from './db.ts';
-import { ApiError, clientErrorHandler, errorBody, registerErrorHandling } from './errors.ts';
+import { ApiError, clientErrorHandler, errorBody, frameworkError, MAX_PATH_SEGMENT, registerErrorHandling } from './errors.ts';
 import { registerJsonParser, registerUrlCheck } from './input.ts';
 import { compileValidator } from './validation.ts';
 import { tenancy } from './model.ts';
@@ -93,6 +93,9 @@ export function buildApp(o: AppOptions): FastifyInstance {
     trustProxy: o.trustProxy ?? false,
     requestIdHeader: false,
     clientErrorHandler,
+    frameworkErrors: frameworkError,
+    // path segments are keys (text ones too): the route's schema says what is too long, not the router's 100
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

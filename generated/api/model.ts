@@ -27,7 +27,12 @@ export const resources: readonly Resource[] = [
     "name": "assessment_documents",
     "path": "/v1/assessment-documents",
     "table": "\"assessment_documents\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -288,7 +293,12 @@ export const resources: readonly Resource[] = [
     "name": "assessment_results",
     "path": "/v1/assessment-results",
     "table": "\"assessment_results\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -572,7 +582,12 @@ export const resources: readonly Resource[] = [
     "name": "assessments",
     "path": "/v1/assessments",
     "table": "\"assessments\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -746,8 +761,12 @@ export const resources: readonly Resource[] = [
         "name": "assessment_documents",
         "path": "assessment-documents",
         "child": "assessment_documents",
-        "column": "assessment_id",
-        "parentColumn": "id",
+        "columns": [
+          "assessment_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       },
@@ -755,8 +774,12 @@ export const resources: readonly Resource[] = [
         "name": "assessment_results",
         "path": "assessment-results",
         "child": "assessment_results",
-        "column": "assessment_id",
-        "parentColumn": "id",
+        "columns": [
+          "assessment_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       }
@@ -844,7 +867,12 @@ export const resources: readonly Resource[] = [
     "name": "audit_logs",
     "path": "/v1/audit-logs",
     "table": "\"audit_logs\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -1024,7 +1052,12 @@ export const resources: readonly Resource[] = [
     "name": "buckets",
     "path": "/v1/buckets",
     "table": "\"buckets\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -1141,8 +1174,12 @@ export const resources: readonly Resource[] = [
         "name": "criteria",
         "path": "criteria",
         "child": "criteria",
-        "column": "bucket_id",
-        "parentColumn": "id",
+        "columns": [
+          "bucket_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       }
@@ -1214,7 +1251,12 @@ export const resources: readonly Resource[] = [
     "name": "criteria",
     "path": "/v1/criteria",
     "table": "\"criteria\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -1368,8 +1410,12 @@ export const resources: readonly Resource[] = [
         "name": "assessment_results",
         "path": "assessment-results",
         "child": "assessment_results",
-        "column": "criterion_id",
-        "parentColumn": "id",
+        "columns": [
+          "criterion_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       }
@@ -1453,7 +1499,12 @@ export const resources: readonly Resource[] = [
     "name": "organizations",
     "path": "/v1/organizations",
     "table": "\"organizations\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "get",
@@ -1566,7 +1617,12 @@ export const resources: readonly Resource[] = [
     "name": "users",
     "path": "/v1/users",
     "table": "\"users\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -1754,7 +1810,12 @@ export const resources: readonly Resource[] = [
     "name": "workflows",
     "path": "/v1/workflows",
     "table": "\"workflows\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "organization_id",
     "operations": [
       "list",
@@ -1889,8 +1950,12 @@ export const resources: readonly Resource[] = [
         "name": "assessments",
         "path": "assessments",
         "child": "assessments",
-        "column": "workflow_id",
-        "parentColumn": "id",
+        "columns": [
+          "workflow_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       },
@@ -1898,8 +1963,12 @@ export const resources: readonly Resource[] = [
         "name": "buckets",
         "path": "buckets",
         "child": "buckets",
-        "column": "workflow_id",
-        "parentColumn": "id",
+        "columns": [
+          "workflow_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       }

@@ -38,6 +38,7 @@ export const CODES = {
   'permission-operation': 'a permission names an unknown operation, or one that cannot apply (a write without select, an insert on the tenant root, a write on the audit table, a condition an operation cannot have)',
   'permission-column': 'a permission\'s columns name a column that operation never writes, or columns on select or delete',
   'tenant-oracle': 'a role may write a value that is unique across tenants, or choose a key the database would otherwise make: a conflict would tell it what another tenant has',
+  'api-unserved': 'warning: an exposed entity gets no API routes (its key cannot address a row in a path)',
   'fk-without-index': 'a foreign key has no index starting with its columns (deletes on the parent scan the child)',
   'seed-profile': 'a seed profile is neither a list of rows nor generated({...}), or its name or parameters are bad',
   'seed-unknown-entity': 'a seed row names an entity the model does not have',

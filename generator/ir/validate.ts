@@ -1,3 +1,4 @@
+import { unservedReason } from './api-keys.ts';
 import { quoteIdent, sqlType } from '../sql/quote.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { identityProblems } from './identity.ts';
@@ -67,6 +68,8 @@ export function validateIr(ir: Ir, d: Diagnostics): void {
       if (!indexed.some((k) => sameSet(k.slice(0, fk.columns.length), fk.columns) || (own.length > 0 && sameSet(k.slice(0, own.length), own))))
         d.warning('fk-without-index', path, `has no index starting with (${fk.columns.join(', ')})`, `add index(${fk.columns.map((c) => `t.${c}`).join(', ')}) so deletes on ${target.name} do not scan ${t.name}`);
     }
+    const unserved = unservedReason(ir, t);
+    if (unserved) d.warning('api-unserved', t.name, `gets no API routes: ${unserved}`, `give it a key the API can carry (e.g. id: uuid().primaryKey().defaultRandom()), or set api: { expose: false } to say it stays out of the API`);
     for (const f of [...t.api.filterable, ...t.api.sortable])
       if (!cols.has(f)) d.error('bad-api-option', `${t.name}.${f}`, 'is listed in api.filterable/sortable but is not a column', `use one of: ${[...cols.keys()].join(', ')}`);
   }
@@ -116,9 +119,13 @@ function checkAuth(ir: Ir, tables: Map<string, Table>, d: Diagnostics) {
         for (const c of p.columns ?? [])
           if (uniqueCols.has(c) && t.tenancy === 'root')
             d.error('tenant-oracle', `${t.name}.${c}`, `is unique across tenants and ${p.role} may ${p.operation} it: a conflict would tell it another tenant has the value`, `leave ${c} out of ${p.role}'s ${p.operation} columns (change it on the owner path)`);
+        // a primary key without the tenant key is unique across tenants: a role that chooses every column of it could probe
         const pk = t.primaryKey?.columns ?? [];
-        if (p.operation === 'insert' && t.tenancy === 'scoped' && pk.length === 1 && pk[0] !== tenantKey && (p.columns ?? []).includes(pk[0]!))
-          d.error('tenant-oracle', `${t.name}.${pk[0]}`, `is the primary key, unique across tenants, and ${p.role} chooses it on insert: a collision would tell it another tenant's key exists`, `give it a default (.defaultRandom()) so the database makes it`);
+        if (p.operation === 'insert' && t.tenancy === 'scoped' && pk.length > 0 && !pk.includes(tenantKey!) && pk.every((c) => (p.columns ?? []).includes(c)))
+          if (pk.length === 1)
+            d.error('tenant-oracle', `${t.name}.${pk[0]}`, `is the primary key, unique across tenants, and ${p.role} chooses it on insert: a collision would tell it another tenant's key exists`, `give it a default (.defaultRandom()) so the database makes it`);
+          else
+            d.error('tenant-oracle', t.name, `has primary key (${pk.join(', ')}), unique across tenants, and ${p.role} chooses all of it on insert: a collision would tell it another tenant's key exists`, `put the tenant key first: primaryKey(${[tenantKey, ...pk].map((c) => `t.${c}`).join(', ')})`);
       }
     }
     for (const [role, ops] of byRole)

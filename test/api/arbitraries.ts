@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { constraints } from '../../generated/api/model.ts';
 import { routes, schemas } from '../../generated/api/schemas.ts';
-import type { RouteSpec } from '../../generated/api/types.ts';
+import type { Constraint, RouteSpec } from '../../generated/api/types.ts';
 
 /** fast-check arbitraries for requests to the generated API, guided by its own JSON Schemas but often wrong on purpose. */
 
@@ -10,19 +10,9 @@ type Schema = { readonly [k: string]: unknown };
 /** Known row ids by table: the caller's and another tenant's. */
 export type Ids = Readonly<Record<string, readonly string[]>>;
 
-/** Which table a uuid column points at, from the model's foreign keys (`workflow_id` → workflows). */
-const references = new Map<string, string>();
-for (const c of Object.values(constraints)) if (c.kind === 'foreignKey' && c.fields.length === 1 && c.references) references.set(c.fields[0]!, c.references);
 const all = (ids: Ids) => Object.values(ids).flat();
-const uuidFor = (name: string | undefined, ids: Ids): fc.Arbitrary<string> => {
-  const table = name ? references.get(name) : undefined;
-  const pool = table && ids[table]?.length ? ids[table]! : all(ids);
-  return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.constantFrom(...all(ids)) }, { weight: 1, arbitrary: fc.uuid() });
-};
-const byId = new Map(schemas.map((s) => [s.$id, s as Schema]));
-const deref = (s: Schema): Schema => (typeof s.$ref === 'string' ? byId.get(s.$ref.replace(/#$/, ''))! : s);
 
-const junk: fc.Arbitrary<unknown> = fc.oneof(
+export const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom('', ' ', 'null', '\u0000', '😀'.repeat(300), '1e309', '-0', "'; DROP TABLE workflows; --", '{"a":1}', '2026-02-30', '2026-11-25T25:61:00Z', '999999999999999999999'),
   fc.integer(),
@@ -30,54 +20,79 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, 1e21, 0.1 + 0.2),
 );
 
-/** A value for a JSON Schema: mostly of the right type (sometimes valid), now and then junk. */
-export function valueFor(schema: Schema, ids: Ids, depth = 0, name?: string): fc.Arbitrary<unknown> {
-  const s = deref(schema);
-  const types = [s.type ?? []].flat() as string[];
-  const options: fc.Arbitrary<unknown>[] = [];
-  if (Array.isArray(s.enum)) options.push(fc.constantFrom(...(s.enum as unknown[])));
-  else if (types.includes('string')) {
-    if (s.format === 'uuid') options.push(uuidFor(name, ids));
-    else if (s.format === 'date-time') options.push(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-    else if (s.format === 'date') options.push(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
-    else if (typeof s.pattern === 'string') options.push(fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length < 40));
-    else options.push(fc.string({ maxLength: typeof s.maxLength === 'number' ? Math.min(s.maxLength + 2, 80) : 40, unit: 'binary' }));
+export interface SchemaArbitraries {
+  /** A value for a JSON Schema: mostly of the right type (sometimes valid), now and then junk. */
+  valueFor(schema: Schema, ids: Ids, depth?: number, name?: string): fc.Arbitrary<unknown>;
+  /** An object for an object schema: required properties mostly present, others now and then; sometimes one too few or an unknown one. */
+  objectFor(schema: Schema, ids: Ids, depth?: number): fc.Arbitrary<Record<string, unknown>>;
+  /** A create body: one object or a small array of them (nested children included by the schema). */
+  createBody(spec: RouteSpec, ids: Ids): fc.Arbitrary<unknown>;
+}
+
+/** Arbitraries for the requests of one generated API, from its shared schemas and its constraints (which column references which table). */
+export function schemaArbitraries(schemaList: readonly { readonly $id: string }[], constraintMap: { readonly [name: string]: Constraint }): SchemaArbitraries {
+  /** Which table a uuid column points at, from the model's foreign keys (`workflow_id` → workflows). */
+  const references = new Map<string, string>();
+  for (const c of Object.values(constraintMap)) if (c.kind === 'foreignKey' && c.fields.length === 1 && c.references) references.set(c.fields[0]!, c.references);
+  const uuidFor = (name: string | undefined, ids: Ids): fc.Arbitrary<string> => {
+    const table = name ? references.get(name) : undefined;
+    const pool = table && ids[table]?.length ? ids[table]! : all(ids);
+    return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.constantFrom(...all(ids)) }, { weight: 1, arbitrary: fc.uuid() });
+  };
+  const byId = new Map(schemaList.map((s) => [s.$id, s as Schema]));
+  const deref = (s: Schema): Schema => (typeof s.$ref === 'string' ? byId.get(s.$ref.replace(/#$/, ''))! : s);
+
+  function valueFor(schema: Schema, ids: Ids, depth = 0, name?: string): fc.Arbitrary<unknown> {
+    const s = deref(schema);
+    const types = [s.type ?? []].flat() as string[];
+    const options: fc.Arbitrary<unknown>[] = [];
+    if (Array.isArray(s.enum)) options.push(fc.constantFrom(...(s.enum as unknown[])));
+    else if (types.includes('string')) {
+      if (s.format === 'uuid') options.push(uuidFor(name, ids));
+      else if (s.format === 'date-time') options.push(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+      else if (s.format === 'date') options.push(fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+      else if (typeof s.pattern === 'string') options.push(fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length < 40));
+      else options.push(fc.string({ maxLength: typeof s.maxLength === 'number' ? Math.min(s.maxLength + 2, 80) : 40, unit: 'binary' }));
+    }
+    if (types.includes('integer')) options.push(fc.integer({ min: -5, max: 50 }), fc.integer());
+    if (types.includes('number')) options.push(fc.double({ min: -2, max: 2, noNaN: true }), fc.integer({ min: 0, max: 3 }));
+    if (types.includes('boolean')) options.push(fc.boolean());
+    if (types.includes('null') && !Array.isArray(s.enum)) options.push(fc.constant(null));
+    if (types.includes('array') && s.items) options.push(fc.array(valueFor(s.items as Schema, ids, depth + 1), { maxLength: 2 }));
+    if (types.includes('object') && s.properties && depth < 3) options.push(objectFor(s, ids, depth + 1));
+    if (types.length === 0 && !s.enum) options.push(fc.jsonValue({ maxDepth: 2 }));
+    return options.length === 0 ? junk : fc.oneof({ weight: 20, arbitrary: fc.oneof(...options) }, { weight: 1, arbitrary: junk });
   }
-  if (types.includes('integer')) options.push(fc.integer({ min: -5, max: 50 }), fc.integer());
-  if (types.includes('number')) options.push(fc.double({ min: -2, max: 2, noNaN: true }), fc.integer({ min: 0, max: 3 }));
-  if (types.includes('boolean')) options.push(fc.boolean());
-  if (types.includes('null') && !Array.isArray(s.enum)) options.push(fc.constant(null));
-  if (types.includes('array') && s.items) options.push(fc.array(valueFor(s.items as Schema, ids, depth + 1), { maxLength: 2 }));
-  if (types.includes('object') && s.properties && depth < 3) options.push(objectFor(s, ids, depth + 1));
-  if (types.length === 0 && !s.enum) options.push(fc.jsonValue({ maxDepth: 2 }));
-  return options.length === 0 ? junk : fc.oneof({ weight: 20, arbitrary: fc.oneof(...options) }, { weight: 1, arbitrary: junk });
+
+  function objectFor(schema: Schema, ids: Ids, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+    const s = deref(schema);
+    const props = (s.properties ?? {}) as Record<string, Schema>;
+    const required = ((s.required ?? []) as string[]).filter((k) => k in props);
+    const record = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valueFor(v, ids, depth, k)]));
+    const mutation = fc.oneof(
+      { weight: 12, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('drop' as const), fc.constantFrom(...(required.length ? required : ['-']))) },
+      { weight: 1, arbitrary: fc.tuple(fc.constant('add' as const), fc.string({ minLength: 1, maxLength: 12 }), junk) },
+    );
+    return fc.tuple(fc.record(record, { requiredKeys: required }), mutation).map(([obj, m]) => {
+      if (!m) return obj;
+      const out: Record<string, unknown> = { ...obj };
+      if (m[0] === 'drop') delete out[m[1]];
+      else out[m[1]] = m[2];
+      return out;
+    });
+  }
+
+  function createBody(spec: RouteSpec, ids: Ids): fc.Arbitrary<unknown> {
+    const body = (spec.schema.body as { oneOf: Schema[] }).oneOf[0]!;
+    return fc.oneof({ weight: 8, arbitrary: objectFor(body, ids) }, { weight: 2, arbitrary: fc.array(objectFor(body, ids), { minLength: 0, maxLength: 3 }) }, { weight: 1, arbitrary: junk });
+  }
+
+  return { valueFor, objectFor, createBody };
 }
 
-/** An object for an object schema: required properties mostly present, others now and then; sometimes one too few or an unknown one. */
-export function objectFor(schema: Schema, ids: Ids, depth = 0): fc.Arbitrary<Record<string, unknown>> {
-  const s = deref(schema);
-  const props = (s.properties ?? {}) as Record<string, Schema>;
-  const required = ((s.required ?? []) as string[]).filter((k) => k in props);
-  const record = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valueFor(v, ids, depth, k)]));
-  const mutation = fc.oneof(
-    { weight: 12, arbitrary: fc.constant(null) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant('drop' as const), fc.constantFrom(...(required.length ? required : ['-']))) },
-    { weight: 1, arbitrary: fc.tuple(fc.constant('add' as const), fc.string({ minLength: 1, maxLength: 12 }), junk) },
-  );
-  return fc.tuple(fc.record(record, { requiredKeys: required }), mutation).map(([obj, m]) => {
-    if (!m) return obj;
-    const out: Record<string, unknown> = { ...obj };
-    if (m[0] === 'drop') delete out[m[1]];
-    else out[m[1]] = m[2];
-    return out;
-  });
-}
-
-/** A create body: one object or a small array of them (nested children included by the schema). */
-export function createBody(spec: RouteSpec, ids: Ids): fc.Arbitrary<unknown> {
-  const body = (spec.schema.body as { oneOf: Schema[] }).oneOf[0]!;
-  return fc.oneof({ weight: 8, arbitrary: objectFor(body, ids) }, { weight: 2, arbitrary: fc.array(objectFor(body, ids), { minLength: 0, maxLength: 3 }) }, { weight: 1, arbitrary: junk });
-}
+/** The arbitraries of generated/api (EPIC-01's model). */
+export const { valueFor, objectFor, createBody } = schemaArbitraries(schemas, constraints);
 
 const FILTER_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'is', 'like', ''];
 

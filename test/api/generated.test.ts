@@ -13,7 +13,7 @@ import { ROOT } from '../support/db-helpers.ts';
 import { SECRET } from './harness.ts';
 
 const run = promisify(execFile);
-const API_DIRS = ['generated/api', 'test/golden/all-features/expected/api', 'test/golden/tenancy/expected/api', 'test/golden/column-types/expected/api'];
+const API_DIRS = ['generated/api', 'test/golden/all-features/expected/api', 'test/golden/tenancy/expected/api', 'test/golden/column-types/expected/api', 'test/golden/composite-keys/expected/api'];
 
 describe('the generated API as code', () => {
   let ir: Ir;

@@ -123,7 +123,17 @@ describe('api hardening [pglite]', () => {
       }
       expectError(await api.call('GET', '/v1/workflows?status=eq.%FF', { token: A.token }), 400, 'invalid_url');
       expectError(await api.call('GET', '/v1/workflows?status=eq.%zz', { token: A.token }), 400, 'invalid_url');
+      // in a path segment the router itself refuses it: the same shape, with the request id
+      for (const segment of ['%FF', '%zz', '%C3%28']) {
+        const r = await api.call('PATCH', `/v1/workflows/${segment}`, { token: A.token, body: { name: 'x' } });
+        expectError(r, 400, 'invalid_url');
+        expect(r.headers['x-request-id']).toBeTruthy();
+      }
     });
+    // a path segment longer than the router's default of 100 characters is judged by the route's schema, naming it
+    const long = await api.call('GET', `/v1/workflows/${'a'.repeat(500)}`, { token: A.token });
+    expectError(long, 400, 'validation_failed');
+    expect(long.body.field).toBe('id');
     const ok = await api.call('POST', '/v1/workflows', { token: A.token, raw: Buffer.from('{"name":"Grüße 😀"}') });
     expect([ok.status, ok.body.name]).toEqual([201, 'Grüße 😀']);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions, type DbPool } from '../../generated/api/app.ts';
 import { createPgPool } from '../../generated/api/db.ts';
-import type { Queryable } from '../../generator/runtime/db.ts';
+import type { Db, Queryable } from '../../generator/runtime/db.ts';
 import { devToken } from '../../generator/runtime/dev-token.ts';
 import { singleSessionPool } from '../../generator/runtime/pglite-pool.ts';
 import { applyMigrations } from '../support/db-helpers.ts';
@@ -44,14 +44,17 @@ export interface OpenApiOptions {
   /** pg only: where the app's pool connects, given the test database's URL (e.g. through PgBouncer); the owner's helpers use it too. */
   readonly poolUrl?: (databaseUrl: string) => string;
   readonly app?: Partial<AppOptions>;
+  /** Another model's app and migrations (see fixture-api.ts); default: generated/api and generated/migrations. */
+  readonly build?: typeof buildApp;
+  readonly migrate?: (db: Db) => Promise<void>;
 }
 
 /** A migrated database of `engine` and the generated app on it: inject on PGlite, a listening server on PostgreSQL. */
 export async function openApi(engine: Engine, o: OpenApiOptions = {}): Promise<Api> {
   const handle = await engine.open();
-  await applyMigrations(handle.db);
+  await (o.migrate ?? applyMigrations)(handle.db);
   const pool: DbPool = engine.name === 'pg' ? createPgPool({ url: o.poolUrl ? o.poolUrl(handle.url!) : handle.url!, max: o.poolMax ?? 20 }) : singleSessionPool(handle.db);
-  const app = buildApp({ pool, jwt: { secret: SECRET }, ...o.app });
+  const app = (o.build ?? buildApp)({ pool, jwt: { secret: SECRET }, ...o.app });
   const http = o.http ?? engine.name === 'pg';
   let base = '';
   if (http) base = await app.listen({ port: 0, host: '127.0.0.1' });

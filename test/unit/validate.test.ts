@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entity, foreignKey, index, integer, pgEnum, text, unique, uuid, varchar } from '../../generator/dsl/index.ts';
+import { bytea, entity, foreignKey, index, integer, pgEnum, text, unique, uuid, varchar } from '../../generator/dsl/index.ts';
 import { formatDiagnostic } from '../../generator/ir/diagnostics.ts';
 import { build, codes } from '../support/build-model.ts';
 
@@ -70,6 +70,15 @@ describe('validate', () => {
     const [w] = build({ parents, kids }).diagnostics;
     expect(w).toMatchObject({ severity: 'warning', code: 'fk-without-index', path: 'kids.parent_id' });
     expect(w!.hint).toContain('index(t.parent_id)');
+  });
+
+  it('warns when an exposed entity gets no API routes, saying why, and not when it is kept out on purpose', () => {
+    const blobs = entity('blobs', { data: bytea().primaryKey(), note: text() });
+    const [w] = build({ blobs }).diagnostics;
+    expect(w).toMatchObject({ severity: 'warning', code: 'api-unserved', path: 'blobs' });
+    expect(w!.message).toContain('key column data (bytea) cannot be a path segment');
+    expect(w!.hint).toContain('expose: false');
+    expect(build({ blobs: entity('blobs', { data: bytea().primaryKey() }, { api: { expose: false } }) }).diagnostics).toEqual([]);
   });
 
   it('checks composite foreign keys column by column', () => {

@@ -1,4 +1,5 @@
 import { FUNCTION_NAMES } from '../../diff/changes.ts';
+import { PATH_KINDS, pathKey } from '../../ir/api-keys.ts';
 import { databaseFilled, databaseMade, dbRole, serverStamped } from '../../ir/permissions.ts';
 import type { Column, ColumnType, Ir, Privilege, Table } from '../../ir/types.ts';
 import { quoteIdent as q } from '../../sql/quote.ts';
@@ -32,16 +33,16 @@ export interface ApiColumn {
   readonly text: string;
 }
 
-/** A NOT NULL foreign key from a child to its parent: a child collection, and what a nested create may hold. */
+/** A NOT NULL foreign key from a child to its parent's key: a child collection, and what a nested create may hold. */
 export interface ApiRelation {
-  /** The collection's name in a nested body and in `/v1/<parent>/:id/<path>`. */
+  /** The collection's name in a nested body and in `/v1/<parent>/<key>/<path>`. */
   readonly name: string;
   readonly path: string;
   readonly child: string;
-  /** The child's column that points at the parent. */
-  readonly column: string;
-  /** The parent's column it points at. */
-  readonly parentColumn: string;
+  /** The child's columns that point at the parent, in the order of the parent's key (the tenant key left out). */
+  readonly columns: readonly string[];
+  /** The parent's key columns they point at. */
+  readonly parentColumns: readonly string[];
   /** Children may be created inside the parent's create body. */
   readonly nested: boolean;
   /** `GET /v1/<parent>/:id/<path>` lists them. */
@@ -60,8 +61,13 @@ export interface ApiResource {
   /** `/v1/assessment-documents` */
   readonly path: string;
   readonly table: string;
-  /** The single-column primary key. */
-  readonly key: string;
+  /**
+   * The columns that address one row, in primary-key order: the primary key without the tenant key,
+   * which the session fixes. One path segment each: `/v1/<resource>/<key 1>/<key 2>`.
+   */
+  readonly keys: readonly string[];
+  /** The path parameter of each key column: `id` for a single key, the column names for a composite one. */
+  readonly params: readonly string[];
   /** The tenant key when the rows carry it (tenant-scoped entities); it is set from the token, never from a request. */
   readonly tenantKey: string | null;
   readonly operations: readonly Operation[];
@@ -116,12 +122,20 @@ export interface ApiModel {
 
 export const TENANT_CLAIM = 'org';
 export const API_PREFIX = '/v1';
+export { pathKey };
 
-/** An entity is served when the model exposes it and it has a single-column primary key. */
-export const isServed = (t: Table): boolean => t.api.expose && t.api.operations.length > 0 && t.primaryKey?.columns.length === 1;
+/**
+ * An entity is served when the model exposes it and a path can address its rows: a primary key of one or
+ * more columns besides the tenant key, each of a type a path segment carries.
+ */
+export function isServed(ir: Ir, t: Table): boolean {
+  const key = pathKey(ir, t);
+  const kinds = new Map(t.columns.map((c) => [c.name, c.type.kind]));
+  return t.api.expose && t.api.operations.length > 0 && key.length > 0 && key.every((c) => PATH_KINDS.has(kinds.get(c)!));
+}
 
 export function buildApiModel(ir: Ir): ApiModel {
-  const served = ir.tables.filter(isServed);
+  const served = ir.tables.filter((t) => isServed(ir, t));
   const enums = new Map(ir.enums.map((e) => [e.name, e.values]));
   const relations = findRelations(ir, served);
   const resources = served.map((t) => resource(ir, t, enums, relations.get(t.name) ?? []));
@@ -149,10 +163,8 @@ function tenantKeyOf(ir: Ir, t: Table): string | null {
 }
 
 function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]>, relations: readonly ApiRelation[]): ApiResource {
-  const key = t.primaryKey!.columns[0]!;
+  const keys = pathKey(ir, t);
   const tenantKey = tenantKeyOf(ir, t);
-  const byName = new Map(t.columns.map((c) => [c.name, c]));
-  const keyColumn = byName.get(key)!;
   const grant = ir.tenancy ? t.grants.find((g) => g.role === ir.tenancy!.appRole) : undefined;
   const updateGrant = grant?.updateColumns ?? null;
   const access = ir.auth ? accessOf(t) : null;
@@ -160,14 +172,14 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
   const anyRole = (op: 'insert' | 'update') => new Set(Object.values(access![op]).flatMap((a) => a.columns ?? []));
   const insertable = t.columns
     .filter((c) =>
-      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !databaseMade(c) && !(c.name === key && databaseFilled(keyColumn)),
+      access ? anyRole('insert').has(c.name) : c.name !== tenantKey && !serverStamped(c) && !databaseMade(c) && !(keys.includes(c.name) && databaseFilled(c)),
     )
     .map((c) => c.name);
   const updatable = t.columns
     .filter((c) =>
       access
         ? anyRole('update').has(c.name)
-        : c.name !== key && c.name !== tenantKey && !c.immutable && !c.updatedAt && !databaseMade(c) && (updateGrant === null || updateGrant.includes(c.name)),
+        : !keys.includes(c.name) && c.name !== tenantKey && !c.immutable && !c.updatedAt && !databaseMade(c) && (updateGrant === null || updateGrant.includes(c.name)),
     )
     .map((c) => c.name);
   const ops = operationsOf(ir, t);
@@ -177,7 +189,8 @@ function resource(ir: Ir, t: Table, enums: ReadonlyMap<string, readonly string[]
     name: t.name,
     path: `${API_PREFIX}/${kebab(t.name)}`,
     table: q(t.name),
-    key,
+    keys,
+    params: keys.length === 1 ? ['id'] : keys,
     tenantKey,
     operations: (['list', 'get', 'create', 'update', 'delete'] as const).filter((o) => ops.includes(o)),
     select: t.columns.filter((c) => !c.sensitive).map(selectExpression).join(', '),
@@ -253,26 +266,26 @@ function apiColumn(c: Column, enums: ReadonlyMap<string, readonly string[]>): Ap
 }
 
 /**
- * Parent → child relations from NOT NULL foreign keys (the tenant key left
- * out of composite keys). A relation is nested only when it cannot recurse:
- * no path leads from the child back to the parent.
+ * Parent → child relations from NOT NULL foreign keys to the parent's key (the tenant key left out of
+ * composite keys). A relation is nested only when it cannot recurse (no path leads from the child back to
+ * the parent) and some role may create both; it has a route when some role may read both.
  */
 function findRelations(ir: Ir, served: readonly Table[]): Map<string, ApiRelation[]> {
   const byName = new Map(served.map((t) => [t.name, t]));
-  const raw: { parent: string; child: Table; column: string; parentColumn: string }[] = [];
+  const raw: { parent: string; child: Table; columns: string[]; parentColumns: string[] }[] = [];
   for (const child of served) {
     const tenantKey = tenantKeyOf(ir, child);
     for (const fk of child.foreignKeys) {
       const parent = byName.get(fk.refTable);
       if (!parent || parent.name === child.name) continue;
       const pairs = fk.columns.map((c, i) => [c, fk.refColumns[i]!] as const).filter(([c, r]) => !(c === tenantKey && r === tenantKey));
-      if (pairs.length !== 1) continue;
-      const [column, parentColumn] = pairs[0]!;
-      if (column === tenantKey) continue;
-      if (!child.columns.find((c) => c.name === column)?.notNull) continue;
-      // `/v1/<parent>/:id/<children>` finds the parent by its primary key, so only a reference to that key makes a route
-      if (parent.primaryKey?.columns.length !== 1 || parent.primaryKey.columns[0] !== parentColumn) continue;
-      raw.push({ parent: parent.name, child, column, parentColumn });
+      if (pairs.some(([c]) => c === tenantKey)) continue;
+      if (!pairs.every(([c]) => child.columns.find((x) => x.name === c)?.notNull)) continue;
+      // `/v1/<parent>/<key>/<children>` finds the parent by its key, so only a reference to exactly that key makes a relation
+      const parentKey = pathKey(ir, parent);
+      const to = new Map(pairs.map(([c, r]) => [r, c]));
+      if (pairs.length !== parentKey.length || !parentKey.every((k) => to.has(k))) continue;
+      raw.push({ parent: parent.name, child, columns: parentKey.map((k) => to.get(k)!), parentColumns: parentKey });
     }
   }
   const edges = new Map<string, Set<string>>();
@@ -282,22 +295,28 @@ function findRelations(ir: Ir, served: readonly Table[]): Map<string, ApiRelatio
     seen.add(from);
     return [...(edges.get(from) ?? [])].some((n) => !seen.has(n) && reaches(n, to, seen));
   };
+  /** Models with roles: some one role may do `op` on both tables (else each role would get 403 for one of them). */
+  const oneRoleMay = (op: Privilege, a: Table, b: Table) =>
+    !ir.auth || a.permissions.some((p) => p.operation === op && b.permissions.some((q) => q.operation === op && q.role === p.role));
   const out = new Map<string, ApiRelation[]>();
-  for (const r of raw.sort((a, b) => (a.child.name + a.column < b.child.name + b.column ? -1 : 1))) {
+  const sortKey = (r: (typeof raw)[number]) => `${r.child.name} ${r.columns.join(',')}`;
+  for (const r of raw.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1))) {
     const twins = raw.filter((o) => o.parent === r.parent && o.child.name === r.child.name).length > 1;
-    const name = twins ? `${r.child.name}_by_${r.column}` : r.child.name;
-    const parentOps = operationsOf(ir, byName.get(r.parent)!);
+    const name = twins ? `${r.child.name}_by_${r.columns.join('_')}` : r.child.name;
+    const parent = byName.get(r.parent)!;
+    const parentOps = operationsOf(ir, parent);
     const childOps = operationsOf(ir, r.child);
     const list = out.get(r.parent) ?? [];
     list.push({
       name,
       path: kebab(name),
       child: r.child.name,
-      column: r.column,
-      parentColumn: r.parentColumn,
+      columns: r.columns,
+      parentColumns: r.parentColumns,
       // a parent column of the same name would clash with the nested array in the create body
-      nested: parentOps.includes('create') && childOps.includes('create') && !reaches(r.child.name, r.parent) && !byName.get(r.parent)!.columns.some((c) => c.name === name),
-      route: childOps.includes('list') && parentOps.includes('get'),
+      nested:
+        parentOps.includes('create') && childOps.includes('create') && oneRoleMay('insert', parent, r.child) && !reaches(r.child.name, r.parent) && !parent.columns.some((c) => c.name === name),
+      route: childOps.includes('list') && parentOps.includes('get') && oneRoleMay('select', parent, r.child),
     });
     out.set(r.parent, list);
   }

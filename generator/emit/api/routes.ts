@@ -1,7 +1,7 @@
 import { databaseFilled } from '../../ir/permissions.ts';
 import type { Column, Ir, Privilege, Table } from '../../ir/types.ts';
 import { type ApiModel, type ApiRelation, type ApiResource } from './api-model.ts';
-import { columnSchema, inputSchema, type JsonSchema } from './json-schema.ts';
+import { columnSchema, type JsonSchema } from './json-schema.ts';
 import { ERROR_CODES } from './error-codes.ts';
 import { pascal, schemaStem, singular } from './names.ts';
 
@@ -122,7 +122,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
   /** The create body; `parent` leaves out the column a nesting parent fills in. */
   const createBody = (r: ApiResource, parent: ApiRelation | null, parentName: string | null): string => {
     const t = tables.get(r.name)!;
-    const cols = r.insertable.filter((n) => n !== parent?.column);
+    const cols = r.insertable.filter((n) => !parent?.columns.includes(n));
     const id = parent ? `${rowId(r)}CreateIn${stems.get(parentName!)}${twinSuffix(r, parent, model)}` : `${rowId(r)}Create`;
     if (components.has(id)) return id;
     components.set(id, {}); // reserved: a relation graph without cycles never comes back here
@@ -136,7 +136,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
     components.set(id, {
       $id: id,
       type: 'object',
-      description: parent ? `A ${singular(r.name)} created inside its ${singular(parentName!)}: \`${parent.column}\` is filled in.` : `A new ${singular(r.name)}.`,
+      description: parent ? `A ${singular(r.name)} created inside its ${singular(parentName!)}: ${parent.columns.map((c) => `\`${c}\``).join(' and ')} ${parent.columns.length > 1 ? 'are' : 'is'} filled in.` : `A new ${singular(r.name)}.`,
       properties: { ...props(t, cols, 'input', (c) => !c.notNull), ...children },
       ...(required.length ? { required } : {}),
       additionalProperties: false,
@@ -182,30 +182,34 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
       },
     },
   ];
-  /** The path's `:id`, typed as the primary key (path parameters are text, coerced to integers where the key is one). */
-  const idParams = (name: string) => {
-    const t = tables.get(name)!;
-    const key = t.columns.find((c) => c.name === t.primaryKey!.columns[0])!;
-    return {
-      type: 'object',
-      properties: { id: { ...inputSchema(key.type), description: `The ${singular(name)}'s ${key.name}.` } },
-      required: ['id'],
-      additionalProperties: false,
-    };
+  /**
+   * The path's key segments (`:id`, or one per column of a composite key), each typed as its column (path
+   * parameters are text, coerced to integers where the column is one), so a bad segment is a 400 naming it.
+   */
+  const keyParams = (r: ApiResource) => {
+    const t = tables.get(r.name)!;
+    const properties = Object.fromEntries(
+      r.keys.map((name, i) => {
+        const { description: _, ...schema } = columnSchema(t.columns.find((c) => c.name === name)!, enums, 'input', false);
+        return [r.params[i]!, { ...schema, description: `The ${singular(r.name)}'s ${name}.` }];
+      }),
+    );
+    return { type: 'object', properties, required: [...r.params], additionalProperties: false };
   };
 
   for (const r of model.resources) {
     const t = tables.get(r.name)!;
     const S = rowId(r);
     const tag = [r.name];
-    const itemUrl = `${r.path}/:id`;
+    const itemUrl = `${r.path}/${r.params.map((p) => `:${p}`).join('/')}`;
     const ops = new Set(r.operations);
     const base = { resource: r.name, relation: null };
     const order = model.roles ?? [];
     /** Models with roles: who may call the route (`x-roles`), said in its description too; the others get 403. */
-    const who = (privilege: Privilege, description?: string) => {
+    const who = (privilege: Privilege, description?: string, also?: ApiResource) => {
       if (!r.access) return description ? { description } : {};
-      const roles = order.filter((role) => role in r.access![privilege]);
+      // a child collection: roles that may read the parent and the children
+      const roles = order.filter((role) => role in r.access![privilege] && (!also?.access || role in also.access[privilege]));
       const conditional = roles.filter((role) => r.access![privilege][role]!.conditional);
       const line = `Roles: ${roles.join(', ')}${conditional.length ? ` (${conditional.join(', ')}: only rows its condition allows)` : ''}; other roles get 403.`;
       return { description: description ? `${description} ${line}` : line, 'x-roles': roles };
@@ -229,11 +233,11 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
       });
     }
     if (ops.has('get'))
-      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, ...who('select'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'GET', url: itemUrl, operation: 'get', schema: { operationId: `get${S}`, summary: `Get a ${singular(r.name)}`, ...who('select'), tags: tag, querystring: NO_QUERY, params: keyParams(r), response: { 200: { description: `The ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('update') && r.updatable.length > 0)
-      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, ...who('update'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
+      routes.push({ ...base, method: 'PATCH', url: itemUrl, operation: 'update', schema: { operationId: `update${S}`, summary: `Change a ${singular(r.name)}`, ...who('update'), tags: tag, querystring: NO_QUERY, params: keyParams(r), body: ref(patchBody(r)), response: { 200: { description: `The changed ${singular(r.name)}`, ...ref(row(r)) }, ...errorResponses } } });
     if (ops.has('delete'))
-      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, ...who('delete'), tags: tag, querystring: NO_QUERY, params: idParams(r.name), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
+      routes.push({ ...base, method: 'DELETE', url: itemUrl, operation: 'delete', schema: { operationId: `delete${S}`, summary: `Delete a ${singular(r.name)}`, ...who('delete'), tags: tag, querystring: NO_QUERY, params: keyParams(r), response: { 204: { description: 'Deleted', type: 'null' }, ...errorResponses } } });
     for (const rel of r.relations.filter((x) => x.route)) {
       const child = resources.get(rel.child)!;
       routes.push({
@@ -241,9 +245,9 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
         schema: {
           operationId: `list${S}${pascal(rel.name)}`,
           summary: `List the ${rel.name} of a ${singular(r.name)}`,
-          ...who('select'),
+          ...who('select', undefined, child),
           tags: tag,
-          params: idParams(r.name),
+          params: keyParams(r),
           querystring: listQuery(child, tables.get(child.name)!),
           response: { 200: { description: `A page of ${rel.name}`, ...ref(list(child)) }, ...errorResponses },
         },
@@ -268,7 +272,7 @@ export function buildSchemas(ir: Ir, model: ApiModel): ApiSchemas {
 function twinSuffix(r: ApiResource, rel: ApiRelation, model: ApiModel): string {
   const parent = model.resources.find((p) => p.relations.includes(rel))!;
   const twins = parent.relations.filter((x) => x.child === r.name).length > 1;
-  return twins ? `By${pascal(rel.column)}` : '';
+  return twins ? `By${pascal(rel.columns.join('_'))}` : '';
 }
 
 function listQuery(r: ApiResource, t: Table): JsonSchema {
@@ -293,7 +297,7 @@ function listQuery(r: ApiResource, t: Table): JsonSchema {
     properties: {
       limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Rows per page, at most ${MAX_LIMIT}.` },
       cursor: { type: 'string', maxLength: 4096, description: 'The `next_cursor` of the previous page.' },
-      ...(sorts.length ? { sort: { type: 'string', enum: sorts, description: `Sort column, \`-\` for descending; ties are broken by ${r.key}. Default: ${r.key}.` } } : {}),
+      ...(sorts.length ? { sort: { type: 'string', enum: sorts, description: `Sort column, \`-\` for descending; ties are broken by ${r.keys.join(', ')}. Default: ${r.keys.join(', ')}.` } } : {}),
       count: { type: 'string', enum: ['exact'], description: 'Add `total`, the exact number of matching rows (costs a count query).' },
       ...filters,
     },

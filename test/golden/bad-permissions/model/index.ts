@@ -1,4 +1,4 @@
-import { boolean, defineModel, entity, jsonb, me, sql, text, timestamptz, uuid, varchar } from '../../../../generator/dsl/index.ts';
+import { boolean, defineModel, entity, index, jsonb, me, primaryKey, sql, text, timestamptz, uuid, varchar } from '../../../../generator/dsl/index.ts';
 
 // Every kind of permission mistake at once: gen lists them all, one line each.
 export const orgs = entity('orgs', {
@@ -39,6 +39,17 @@ export const notes = entity('notes', {
   permissions: (t) => ({ owner: { select: true, insert: true, update: { columns: [t.created_at], check: sql`${t.body} <> ${me.id}` } } }),
 });
 
+export const tags = entity('tags', {
+  org_id: uuid().notNull().references(() => orgs.id, { onDelete: 'cascade' }),
+  note_id: uuid().notNull(),
+  name: varchar(40).notNull(),
+}, {
+  tenancy: 'scoped',
+  // a composite key without the tenant key, every column of it chosen on insert
+  permissions: { owner: ['select', 'insert'] },
+  constraints: (t) => [primaryKey(t.note_id, t.name), index(t.org_id)],
+});
+
 export const drafts = entity('drafts', {
   id: uuid().primaryKey().defaultRandom(),
   org_id: uuid().notNull().references(() => orgs.id, { onDelete: 'cascade' }),
@@ -58,7 +69,7 @@ export const log = entity('log', {
 }, { tenancy: 'scoped', appendOnly: true, permissions: { owner: ['select', 'insert'] } });
 
 export default defineModel({
-  schema: { orgs, people, notes, drafts, log },
+  schema: { orgs, people, notes, tags, drafts, log },
   tenancy: { root: orgs, key: 'org_id' },
   users: { entity: people, role: 'kind', active: 'active', keepOne: 'admin' },
   audit: { table: log },

@@ -16,7 +16,12 @@ export const resources: readonly Resource[] = [
     "name": "projects",
     "path": "/v1/projects",
     "table": "\"projects\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",
@@ -108,8 +113,12 @@ export const resources: readonly Resource[] = [
         "name": "tickets",
         "path": "tickets",
         "child": "tickets",
-        "column": "project_id",
-        "parentColumn": "id",
+        "columns": [
+          "project_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
         "nested": true,
         "route": true
       }
@@ -117,10 +126,94 @@ export const resources: readonly Resource[] = [
     "access": null
   },
   {
+    "name": "ticket_links",
+    "path": "/v1/ticket-links",
+    "table": "\"ticket_links\"",
+    "keys": [
+      "from_id",
+      "to_id"
+    ],
+    "params": [
+      "from_id",
+      "to_id"
+    ],
+    "tenantKey": null,
+    "operations": [
+      "list",
+      "get",
+      "create",
+      "update",
+      "delete"
+    ],
+    "select": "\"from_id\", \"to_id\", \"project_id\", \"project_code\"",
+    "raw": "\"from_id\", \"to_id\", \"project_id\", \"project_code\"",
+    "columns": {
+      "from_id": {
+        "sql": "\"from_id\"",
+        "kind": "uuid",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::uuid",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::uuid[]",
+        "text": "\"from_id\"::text"
+      },
+      "to_id": {
+        "sql": "\"to_id\"",
+        "kind": "uuid",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::uuid",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::uuid[]",
+        "text": "\"to_id\"::text"
+      },
+      "project_id": {
+        "sql": "\"project_id\"",
+        "kind": "uuid",
+        "nullable": false,
+        "maxLength": null,
+        "values": null,
+        "param": "{p}::text::uuid",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::uuid[]",
+        "text": "\"project_id\"::text"
+      },
+      "project_code": {
+        "sql": "\"project_code\"",
+        "kind": "text",
+        "nullable": false,
+        "maxLength": 10,
+        "values": null,
+        "param": "{p}::text::text",
+        "list": "ARRAY(SELECT jsonb_array_elements_text({p}::text::jsonb))::text[]",
+        "text": "\"project_code\"::text"
+      }
+    },
+    "insertable": [
+      "from_id",
+      "to_id",
+      "project_id",
+      "project_code"
+    ],
+    "updatable": [
+      "project_id",
+      "project_code"
+    ],
+    "filterable": [],
+    "sortable": [],
+    "relations": [],
+    "access": null
+  },
+  {
     "name": "tickets",
     "path": "/v1/tickets",
     "table": "\"tickets\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",
@@ -273,7 +366,34 @@ export const resources: readonly Resource[] = [
     ],
     "filterable": [],
     "sortable": [],
-    "relations": [],
+    "relations": [
+      {
+        "name": "ticket_links_by_from_id",
+        "path": "ticket-links-by-from-id",
+        "child": "ticket_links",
+        "columns": [
+          "from_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
+        "nested": true,
+        "route": true
+      },
+      {
+        "name": "ticket_links_by_to_id",
+        "path": "ticket-links-by-to-id",
+        "child": "ticket_links",
+        "columns": [
+          "to_id"
+        ],
+        "parentColumns": [
+          "id"
+        ],
+        "nested": true,
+        "route": true
+      }
+    ],
     "access": null
   }
 ];

@@ -36,6 +36,10 @@ export const openapi: NonNullable<FastifyDynamicSwaggerOptions['openapi']> = {
       "description": "A project that owns tickets."
     },
     {
+      "name": "ticket_links",
+      "description": "Which tickets block which (composite key, composite FK)."
+    },
+    {
       "name": "tickets",
       "description": "A unit of work."
     }
@@ -275,7 +279,7 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
       "tickets": {
         "type": "array",
         "items": {
-          "$ref": "Ticket#"
+          "$ref": "TicketCreated#"
         }
       }
     },
@@ -487,6 +491,20 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
           "null"
         ],
         "maxLength": 64
+      },
+      "ticket_links_by_from_id": {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+          "$ref": "TicketLinkCreateInTicketByFromId#"
+        }
+      },
+      "ticket_links_by_to_id": {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+          "$ref": "TicketLinkCreateInTicketByToId#"
+        }
       }
     },
     "required": [
@@ -551,11 +569,265 @@ export const schemas: readonly { readonly $id: string; readonly [key: string]: u
           "null"
         ],
         "maxLength": 64
+      },
+      "ticket_links_by_from_id": {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+          "$ref": "TicketLinkCreateInTicketByFromId#"
+        }
+      },
+      "ticket_links_by_to_id": {
+        "type": "array",
+        "maxItems": 1000,
+        "items": {
+          "$ref": "TicketLinkCreateInTicketByToId#"
+        }
       }
     },
     "required": [
       "title"
     ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketCreated",
+    "type": "object",
+    "description": "A created ticket with the children created with it.",
+    "properties": {
+      "id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "parent_id": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "uuid"
+      },
+      "title": {
+        "type": "string"
+      },
+      "priority": {
+        "type": "string",
+        "enum": [
+          "low",
+          "normal",
+          "high"
+        ]
+      },
+      "estimate": {
+        "type": [
+          "integer",
+          "null"
+        ]
+      },
+      "views": {
+        "type": "string",
+        "pattern": "^-?[0-9]{1,19}$"
+      },
+      "done": {
+        "type": "boolean"
+      },
+      "labels": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "meta": {},
+      "client_ip": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "ticket_links_by_from_id": {
+        "type": "array",
+        "items": {
+          "$ref": "TicketLink#"
+        }
+      },
+      "ticket_links_by_to_id": {
+        "type": "array",
+        "items": {
+          "$ref": "TicketLink#"
+        }
+      }
+    },
+    "required": [
+      "id",
+      "project_id",
+      "parent_id",
+      "title",
+      "priority",
+      "estimate",
+      "views",
+      "done",
+      "labels",
+      "meta",
+      "client_ip"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLink",
+    "type": "object",
+    "description": "Which tickets block which (composite key, composite FK).",
+    "properties": {
+      "from_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "to_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_code": {
+        "type": "string"
+      }
+    },
+    "required": [
+      "from_id",
+      "to_id",
+      "project_id",
+      "project_code"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLinkCreate",
+    "type": "object",
+    "description": "A new ticket_link.",
+    "properties": {
+      "from_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "to_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_code": {
+        "type": "string",
+        "maxLength": 10
+      }
+    },
+    "required": [
+      "from_id",
+      "to_id",
+      "project_id",
+      "project_code"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLinkCreateInTicketByFromId",
+    "type": "object",
+    "description": "A ticket_link created inside its ticket: `from_id` is filled in.",
+    "properties": {
+      "to_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_code": {
+        "type": "string",
+        "maxLength": 10
+      }
+    },
+    "required": [
+      "to_id",
+      "project_id",
+      "project_code"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLinkCreateInTicketByToId",
+    "type": "object",
+    "description": "A ticket_link created inside its ticket: `to_id` is filled in.",
+    "properties": {
+      "from_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_code": {
+        "type": "string",
+        "maxLength": 10
+      }
+    },
+    "required": [
+      "from_id",
+      "project_id",
+      "project_code"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLinkList",
+    "type": "object",
+    "description": "A page of ticket_links.",
+    "properties": {
+      "data": {
+        "type": "array",
+        "items": {
+          "$ref": "TicketLink#"
+        }
+      },
+      "next_cursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Pass as `cursor` for the next page; null on the last page."
+      },
+      "total": {
+        "type": "integer",
+        "description": "Rows matching the filters, when `count=exact` was asked for."
+      }
+    },
+    "required": [
+      "data",
+      "next_cursor"
+    ],
+    "additionalProperties": false
+  },
+  {
+    "$id": "TicketLinkPatch",
+    "type": "object",
+    "description": "Changes to a ticket_link; fields left out keep their value.",
+    "properties": {
+      "project_id": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "project_code": {
+        "type": "string",
+        "maxLength": 10
+      }
+    },
+    "minProperties": 1,
     "additionalProperties": false
   },
   {
@@ -1051,6 +1323,280 @@ export const routes: readonly RouteSpec[] = [
     }
   },
   {
+    "resource": "ticket_links",
+    "relation": null,
+    "method": "GET",
+    "url": "/v1/ticket-links",
+    "operation": "list",
+    "schema": {
+      "operationId": "listTicketLinks",
+      "summary": "List ticket_links",
+      "tags": [
+        "ticket_links"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 20,
+            "description": "Rows per page, at most 100."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 4096,
+            "description": "The `next_cursor` of the previous page."
+          },
+          "count": {
+            "type": "string",
+            "enum": [
+              "exact"
+            ],
+            "description": "Add `total`, the exact number of matching rows (costs a count query)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "A page of ticket_links",
+          "$ref": "TicketLinkList#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "ticket_links",
+    "relation": null,
+    "method": "POST",
+    "url": "/v1/ticket-links",
+    "operation": "create",
+    "schema": {
+      "operationId": "createTicketLink",
+      "summary": "Create a ticket_link, or up to 1000 in one transaction",
+      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "tags": [
+        "ticket_links"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "body": {
+        "oneOf": [
+          {
+            "$ref": "TicketLinkCreate#"
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "items": {
+              "$ref": "TicketLinkCreate#"
+            }
+          }
+        ]
+      },
+      "response": {
+        "201": {
+          "description": "Created: the row, or the rows in request order for an array",
+          "anyOf": [
+            {
+              "$ref": "TicketLink#"
+            },
+            {
+              "type": "array",
+              "items": {
+                "$ref": "TicketLink#"
+              }
+            }
+          ]
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "ticket_links",
+    "relation": null,
+    "method": "GET",
+    "url": "/v1/ticket-links/:from_id/:to_id",
+    "operation": "get",
+    "schema": {
+      "operationId": "getTicketLink",
+      "summary": "Get a ticket_link",
+      "tags": [
+        "ticket_links"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "from_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's from_id."
+          },
+          "to_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's to_id."
+          }
+        },
+        "required": [
+          "from_id",
+          "to_id"
+        ],
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "The ticket_link",
+          "$ref": "TicketLink#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "ticket_links",
+    "relation": null,
+    "method": "PATCH",
+    "url": "/v1/ticket-links/:from_id/:to_id",
+    "operation": "update",
+    "schema": {
+      "operationId": "updateTicketLink",
+      "summary": "Change a ticket_link",
+      "tags": [
+        "ticket_links"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "from_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's from_id."
+          },
+          "to_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's to_id."
+          }
+        },
+        "required": [
+          "from_id",
+          "to_id"
+        ],
+        "additionalProperties": false
+      },
+      "body": {
+        "$ref": "TicketLinkPatch#"
+      },
+      "response": {
+        "200": {
+          "description": "The changed ticket_link",
+          "$ref": "TicketLink#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "ticket_links",
+    "relation": null,
+    "method": "DELETE",
+    "url": "/v1/ticket-links/:from_id/:to_id",
+    "operation": "delete",
+    "schema": {
+      "operationId": "deleteTicketLink",
+      "summary": "Delete a ticket_link",
+      "tags": [
+        "ticket_links"
+      ],
+      "querystring": {
+        "type": "object",
+        "properties": {},
+        "additionalProperties": false
+      },
+      "params": {
+        "type": "object",
+        "properties": {
+          "from_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's from_id."
+          },
+          "to_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket_link's to_id."
+          }
+        },
+        "required": [
+          "from_id",
+          "to_id"
+        ],
+        "additionalProperties": false
+      },
+      "response": {
+        "204": {
+          "description": "Deleted",
+          "type": "null"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
     "resource": "tickets",
     "relation": null,
     "method": "GET",
@@ -1111,8 +1657,8 @@ export const routes: readonly RouteSpec[] = [
     "operation": "create",
     "schema": {
       "operationId": "createTicket",
-      "summary": "Create a ticket, or up to 1000 in one transaction",
-      "description": "Send one object, or an array of up to 1000: all are created or none.",
+      "summary": "Create a ticket, or up to 1000 in one transaction, with nested children",
+      "description": "Send one object, or an array of up to 1000: all are created or none. Children (ticket_links_by_from_id, ticket_links_by_to_id) may be nested and are created in the same transaction.",
       "tags": [
         "tickets"
       ],
@@ -1141,12 +1687,12 @@ export const routes: readonly RouteSpec[] = [
           "description": "Created: the row, or the rows in request order for an array",
           "anyOf": [
             {
-              "$ref": "Ticket#"
+              "$ref": "TicketCreated#"
             },
             {
               "type": "array",
               "items": {
-                "$ref": "Ticket#"
+                "$ref": "TicketCreated#"
               }
             }
           ]
@@ -1294,6 +1840,140 @@ export const routes: readonly RouteSpec[] = [
         "204": {
           "description": "Deleted",
           "type": "null"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "tickets",
+    "relation": "ticket_links_by_from_id",
+    "method": "GET",
+    "url": "/v1/tickets/:id/ticket-links-by-from-id",
+    "operation": "children",
+    "schema": {
+      "operationId": "listTicketTicketLinksByFromId",
+      "summary": "List the ticket_links_by_from_id of a ticket",
+      "tags": [
+        "tickets"
+      ],
+      "params": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket's id."
+          }
+        },
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false
+      },
+      "querystring": {
+        "type": "object",
+        "properties": {
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 20,
+            "description": "Rows per page, at most 100."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 4096,
+            "description": "The `next_cursor` of the previous page."
+          },
+          "count": {
+            "type": "string",
+            "enum": [
+              "exact"
+            ],
+            "description": "Add `total`, the exact number of matching rows (costs a count query)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "A page of ticket_links_by_from_id",
+          "$ref": "TicketLinkList#"
+        },
+        "4xx": {
+          "description": "The request was refused; `code` says why and `field` names the offending input where known.",
+          "$ref": "Error#"
+        },
+        "5xx": {
+          "description": "The server or the database failed; the message never shows internals.",
+          "$ref": "Error#"
+        }
+      }
+    }
+  },
+  {
+    "resource": "tickets",
+    "relation": "ticket_links_by_to_id",
+    "method": "GET",
+    "url": "/v1/tickets/:id/ticket-links-by-to-id",
+    "operation": "children",
+    "schema": {
+      "operationId": "listTicketTicketLinksByToId",
+      "summary": "List the ticket_links_by_to_id of a ticket",
+      "tags": [
+        "tickets"
+      ],
+      "params": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The ticket's id."
+          }
+        },
+        "required": [
+          "id"
+        ],
+        "additionalProperties": false
+      },
+      "querystring": {
+        "type": "object",
+        "properties": {
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 20,
+            "description": "Rows per page, at most 100."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 4096,
+            "description": "The `next_cursor` of the previous page."
+          },
+          "count": {
+            "type": "string",
+            "enum": [
+              "exact"
+            ],
+            "description": "Add `total`, the exact number of matching rows (costs a count query)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "response": {
+        "200": {
+          "description": "A page of ticket_links_by_to_id",
+          "$ref": "TicketLinkList#"
         },
         "4xx": {
           "description": "The request was refused; `code` says why and `field` names the offending input where known.",

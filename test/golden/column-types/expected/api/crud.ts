@@ -3,10 +3,12 @@
 import { ApiError, notFound } from './errors.ts';
 import type { DbClient } from './db.ts';
 import { limits, resources } from './model.ts';
-import { encodeCursor, listSql, Params, toText, type ListQuery } from './query.ts';
+import { encodeCursor, keyAlias, listSql, Params, toText, type ListQuery } from './query.ts';
 import type { Privilege, Resource } from './types.ts';
 
 export type Row = Record<string, unknown>;
+/** A row's key as the path gives it: one text value per key column, in key order. */
+export type Key = readonly string[];
 export interface Page {
   data: Row[];
   next_cursor: string | null;
@@ -16,7 +18,10 @@ export interface Page {
 const byName = new Map(resources.map((r) => [r.name, r]));
 export const resource = (name: string): Resource => byName.get(name)!;
 
-const keyCondition = (r: Resource, id: string, p: Params) => `${r.columns[r.key]!.sql} = ${p.fill(r.columns[r.key]!.param, id)}`;
+const keyCondition = (r: Resource, key: Key, p: Params) => r.keys.map((k, i) => `${r.columns[k]!.sql} = ${p.fill(r.columns[k]!.param, key[i]!)}`).join(' AND ');
+
+/** How an error names a row: its id, or each column of a composite key with its value. */
+const describeKey = (r: Resource, key: Key) => (r.keys.length === 1 ? key[0]! : `(${r.keys.map((k, i) => `${k} ${key[i]}`).join(', ')})`);
 
 const VERB: Record<Privilege, string> = { select: 'read', insert: 'create', update: 'change', delete: 'delete' };
 
@@ -34,48 +39,50 @@ export function authorize(r: Resource, op: Privilege, role: string | null, body?
 }
 
 /** Update or delete found no row: 404, or 403 when the row exists but the role's condition excludes it. */
-async function missing(c: DbClient, r: Resource, op: Privilege, role: string | null, id: string): Promise<ApiError> {
+async function missing(c: DbClient, r: Resource, op: Privilege, role: string | null, key: Key): Promise<ApiError> {
   if (r.access && role !== null && r.access[op][role]?.conditional) {
     const p = new Params();
-    const seen = await c.query(`SELECT 1 FROM ${r.table} WHERE ${keyCondition(r, id, p)}`, p.values);
+    const seen = await c.query(`SELECT 1 FROM ${r.table} WHERE ${keyCondition(r, key, p)}`, p.values);
     if (seen.rows.length > 0) return new ApiError(403, 'forbidden', `role ${role} may ${VERB[op]} only the ${r.name} rows its condition allows; this one is not`);
   }
-  return notFound(r.name, id);
+  return notFound(r.name, describeKey(r, key));
 }
 
-export async function list(c: DbClient, r: Resource, q: ListQuery, scope?: { column: string; value: string }): Promise<Page> {
+export async function list(c: DbClient, r: Resource, q: ListQuery, scope: readonly { column: string; value: string }[] = []): Promise<Page> {
   const s = listSql(r, q, limits.defaultLimit, scope);
   const { rows } = await c.query(s.sql, s.params);
   const more = rows.length > s.limit;
   const page = more ? rows.slice(0, s.limit) : rows;
   const last = page.at(-1);
   const out: Page = {
-    data: page.map(strip),
-    next_cursor: more && last ? encodeCursor({ sort: s.sort, value: last.__sort as string | null, key: String(last.__key) }) : null,
+    data: page.map((row) => strip(r, row)),
+    next_cursor: more && last ? encodeCursor({ sort: s.sort, value: last.__sort as string | null, key: r.keys.map((_, i) => String(last[keyAlias(i)])) }) : null,
   };
   if (s.countSql) out.total = Number((await c.query(s.countSql, s.countParams)).rows[0]?.n ?? 0);
   return out;
 }
 
-function strip(row: Row): Row {
-  const { __sort: _s, __key: _k, ...rest } = row;
+/** A page row without the sort value and key text the cursor is made of. */
+function strip(r: Resource, row: Row): Row {
+  const { __sort: _s, ...rest } = row;
+  r.keys.forEach((_, i) => delete rest[keyAlias(i)]);
   return rest;
 }
 
-export async function get(c: DbClient, r: Resource, id: string): Promise<Row> {
+export async function get(c: DbClient, r: Resource, key: Key): Promise<Row> {
   const p = new Params();
-  const { rows } = await c.query(`SELECT ${r.select} FROM ${r.table} WHERE ${keyCondition(r, id, p)}`, p.values);
-  if (!rows[0]) throw notFound(r.name, id);
+  const { rows } = await c.query(`SELECT ${r.select} FROM ${r.table} WHERE ${keyCondition(r, key, p)}`, p.values);
+  if (!rows[0]) throw notFound(r.name, describeKey(r, key));
   return rows[0];
 }
 
 /** A child collection: 404 when the parent is missing or another tenant's, else a page of its children. */
-export async function children(c: DbClient, parent: Resource, relation: string, id: string, q: ListQuery): Promise<Page> {
+export async function children(c: DbClient, parent: Resource, relation: string, key: Key, q: ListQuery): Promise<Page> {
   const rel = parent.relations.find((x) => x.name === relation)!;
   const p = new Params();
-  const found = await c.query(`SELECT 1 FROM ${parent.table} WHERE ${keyCondition(parent, id, p)}`, p.values);
-  if (found.rows.length === 0) throw notFound(parent.name, id);
-  return list(c, resource(rel.child), q, { column: rel.column, value: id });
+  const found = await c.query(`SELECT 1 FROM ${parent.table} WHERE ${keyCondition(parent, key, p)}`, p.values);
+  if (found.rows.length === 0) throw notFound(parent.name, describeKey(parent, key));
+  return list(c, resource(rel.child), q, rel.columns.map((column, i) => ({ column, value: key[i]! })));
 }
 
 function countRows(r: Resource, body: Row): number {
@@ -124,7 +131,8 @@ async function insertTree(c: DbClient, r: Resource, body: Row, orgId: string, fi
     const items = body[rel.name];
     if (!rel.nested || !Array.isArray(items)) continue;
     const created: Row[] = [];
-    for (const item of items as Row[]) created.push(await insertTree(c, resource(rel.child), item, orgId, { [rel.column]: row[rel.parentColumn] }));
+    const reference = Object.fromEntries(rel.columns.map((column, i) => [column, row[rel.parentColumns[i]!]]));
+    for (const item of items as Row[]) created.push(await insertTree(c, resource(rel.child), item, orgId, reference));
     out[rel.name] = created;
   }
   return out;
@@ -141,7 +149,7 @@ export async function create(c: DbClient, r: Resource, body: Row | Row[], orgId:
   return Array.isArray(body) ? out : out[0]!;
 }
 
-export async function update(c: DbClient, r: Resource, id: string, body: Row, role: string | null): Promise<Row> {
+export async function update(c: DbClient, r: Resource, key: Key, body: Row, role: string | null): Promise<Row> {
   authorize(r, 'update', role, body);
   const p = new Params();
   const sets = r.updatable
@@ -151,14 +159,14 @@ export async function update(c: DbClient, r: Resource, id: string, body: Row, ro
       return `${col.sql} = ${p.fill(col.param, toText(col, body[name]))}`;
     });
   if (sets.length === 0) throw new ApiError(400, 'validation_failed', 'body: nothing to change');
-  const { rows } = await c.query(`UPDATE ${r.table} SET ${sets.join(', ')} WHERE ${keyCondition(r, id, p)} RETURNING ${r.select}`, p.values);
-  if (!rows[0]) throw await missing(c, r, 'update', role, id);
+  const { rows } = await c.query(`UPDATE ${r.table} SET ${sets.join(', ')} WHERE ${keyCondition(r, key, p)} RETURNING ${r.select}`, p.values);
+  if (!rows[0]) throw await missing(c, r, 'update', role, key);
   return rows[0];
 }
 
-export async function remove(c: DbClient, r: Resource, id: string, role: string | null): Promise<void> {
+export async function remove(c: DbClient, r: Resource, key: Key, role: string | null): Promise<void> {
   authorize(r, 'delete', role);
   const p = new Params();
-  const { rowCount } = await c.query(`DELETE FROM ${r.table} WHERE ${keyCondition(r, id, p)}`, p.values);
-  if (!rowCount) throw await missing(c, r, 'delete', role, id);
+  const { rowCount } = await c.query(`DELETE FROM ${r.table} WHERE ${keyCondition(r, key, p)}`, p.values);
+  if (!rowCount) throw await missing(c, r, 'delete', role, key);
 }

@@ -23,7 +23,12 @@ export const resources: readonly Resource[] = [
     "name": "counters",
     "path": "/v1/counters",
     "table": "\"counters\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",
@@ -87,7 +92,12 @@ export const resources: readonly Resource[] = [
     "name": "products",
     "path": "/v1/products",
     "table": "\"products\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "shop_id",
     "operations": [
       "list",
@@ -318,7 +328,12 @@ export const resources: readonly Resource[] = [
     "name": "shops",
     "path": "/v1/shops",
     "table": "\"shops\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",

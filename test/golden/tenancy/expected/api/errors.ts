@@ -159,6 +159,24 @@ export function registerErrorHandling(app: FastifyInstance, routes: readonly Rou
   });
 }
 
+/** Longest path segment the router takes: any that fits in the request line, so a segment's schema judges it (400 naming it), not the router. */
+export const MAX_PATH_SEGMENT = 16 * 1024;
+
+/**
+ * What Fastify's router refuses before any hook runs, in the one shape: a path segment whose percent-encoding
+ * is malformed or not UTF-8 (`/v1/labels/%zz/x`), or one longer than MAX_PATH_SEGMENT.
+ */
+export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const e =
+    err.code === 'FST_ERR_BAD_URL'
+      ? new ApiError(400, 'invalid_url', 'the URL has percent-encoding that is malformed or not UTF-8')
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new ApiError(400, 'bad_request', `a path segment is longer than ${MAX_PATH_SEGMENT} characters`)
+        : (toApiError(err, undefined) ?? new ApiError(400, 'bad_request', 'the request could not be routed'));
+  // no hook runs for these: the request id is set here
+  reply.code(e.statusCode).header('x-request-id', req.id).send(errorBody(e));
+}
+
 /**
  * Node refuses some requests before Fastify sees them (headers too large: 431; a malformed request: 400;
  * a request that took too long to arrive: 408): answered in the same shape, then the connection is closed.

@@ -23,7 +23,12 @@ export const resources: readonly Resource[] = [
     "name": "countries",
     "path": "/v1/countries",
     "table": "\"countries\"",
-    "key": "code",
+    "keys": [
+      "code"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",
@@ -69,7 +74,12 @@ export const resources: readonly Resource[] = [
     "name": "logs",
     "path": "/v1/logs",
     "table": "\"logs\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "tenant_id",
     "operations": [
       "list",
@@ -188,7 +198,12 @@ export const resources: readonly Resource[] = [
     "name": "members",
     "path": "/v1/members",
     "table": "\"members\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "tenant_id",
     "operations": [
       "list",
@@ -280,7 +295,12 @@ export const resources: readonly Resource[] = [
     "name": "projects",
     "path": "/v1/projects",
     "table": "\"projects\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": "tenant_id",
     "operations": [
       "list",
@@ -350,7 +370,12 @@ export const resources: readonly Resource[] = [
     "name": "tenants",
     "path": "/v1/tenants",
     "table": "\"tenants\"",
-    "key": "id",
+    "keys": [
+      "id"
+    ],
+    "params": [
+      "id"
+    ],
     "tenantKey": null,
     "operations": [
       "list",

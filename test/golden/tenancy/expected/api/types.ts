@@ -31,8 +31,10 @@ export interface Relation {
   readonly name: string;
   readonly path: string;
   readonly child: string;
-  readonly column: string;
-  readonly parentColumn: string;
+  /** The child's columns that point at the parent, in the order of the parent's key. */
+  readonly columns: readonly string[];
+  /** The parent's key columns they point at. */
+  readonly parentColumns: readonly string[];
   readonly nested: boolean;
   readonly route: boolean;
 }
@@ -41,7 +43,10 @@ export interface Resource {
   readonly name: string;
   readonly path: string;
   readonly table: string;
-  readonly key: string;
+  /** The columns that address one row, in primary-key order (the tenant key left out: the session fixes it). */
+  readonly keys: readonly string[];
+  /** The path parameter of each key column (`id` for a single key). */
+  readonly params: readonly string[];
   readonly tenantKey: string | null;
   readonly operations: readonly Operation[];
   readonly select: string;
